@@ -1,0 +1,54 @@
+import type { ChangeRef } from '../domain/change-ref.js';
+import type { ChangeSnapshot } from '../domain/change-snapshot.js';
+import type { DiffPosition } from '../domain/diff-position.js';
+
+/** The diff version an inline comment belongs to. */
+export interface DiffRefs {
+  baseSha: string;
+  startSha: string;
+  headSha: string;
+}
+
+export interface InlineCommentTarget {
+  refs: DiffRefs;
+  oldPath: string;
+  newPath: string;
+  position: DiffPosition;
+}
+
+/**
+ * What the review flow needs from a code forge. One implementation per forge (GitLab, GitHub).
+ * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
+ */
+export interface Forge {
+  /** The change at its latest diff version, with every changed file (all pages). */
+  getChange(ref: ChangeRef): Promise<ChangeSnapshot>;
+  /** Creates forgebot's summary note, or edits the one that carries SUMMARY_MARKER. */
+  upsertSummary(ref: ChangeRef, body: string): Promise<{ id: string; created: boolean }>;
+  /** Fingerprints (see domain/render.ts) of the findings forgebot already posted inline on this change. */
+  postedFindingFingerprints(ref: ChangeRef): Promise<Set<string>>;
+  /** Posts one inline comment as a new discussion on the diff. */
+  postInlineComment(ref: ChangeRef, target: InlineCommentTarget, body: string): Promise<{ id: string }>;
+}
+
+export type ForgeErrorCode =
+  | 'ERR_FORGE_NOT_FOUND' // unknown project or change: permanent
+  | 'ERR_FORGE_UNAUTHORIZED' // bad or under-scoped token: permanent
+  | 'ERR_FORGE_INVALID' // the forge rejected our request (e.g. a bad position): permanent for that request
+  | 'ERR_FORGE_RATE_LIMITED' // retry after a while
+  | 'ERR_FORGE_UNAVAILABLE'; // network error or 5xx: retry
+
+export class ForgeError extends Error {
+  constructor(
+    readonly code: ForgeErrorCode,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ForgeError';
+  }
+
+  get permanent(): boolean {
+    return this.code === 'ERR_FORGE_NOT_FOUND' || this.code === 'ERR_FORGE_UNAUTHORIZED' || this.code === 'ERR_FORGE_INVALID';
+  }
+}

@@ -1,0 +1,45 @@
+import type { ReviewResult } from '../../domain/finding.js';
+import type { RunnerTask } from '../../agents/task.js';
+
+/** One agent run: its deterministic name (workflow id + activity id), its task, and its hard time limit. */
+export interface AgentJob {
+  name: string;
+  task: RunnerTask;
+  timeoutMs: number;
+}
+
+/** Credentials handed to the runner. Never a token that can write to a forge. */
+export interface RunnerSecrets {
+  anthropicApiKey?: string;
+  anthropicBaseUrl?: string;
+  /** Read-only clone credential, if the repository is private. */
+  cloneToken?: string;
+}
+
+export interface SandboxRunOptions {
+  /** Aborted when the activity is cancelled: the job must be stopped before `run` settles. */
+  signal: AbortSignal;
+  /** Called now and then while the job runs (the activity heartbeats with it). */
+  onProgress?: (note: string) => void;
+}
+
+export type SandboxErrorCode =
+  | 'ERR_SANDBOX_TIMEOUT'
+  | 'ERR_SANDBOX_CANCELLED'
+  | 'ERR_RUNNER_FAILED' // the runner exited non-zero; message carries its error
+  | 'ERR_RUNNER_OUTPUT'; // no valid framed result
+
+export class SandboxError extends Error {
+  constructor(
+    readonly code: SandboxErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
+/** Runs the agent runner somewhere isolated: a local process (development) or a Kubernetes Job. */
+export interface Sandbox {
+  run(job: AgentJob, secrets: RunnerSecrets, options: SandboxRunOptions): Promise<ReviewResult>;
+}

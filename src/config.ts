@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Comma-separated list, blanks dropped: `a, b,,c` → ['a', 'b', 'c']. */
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every environment variable forgebot reads, in one place. Nothing else reads process.env. */
+export const Config = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS: bool.default(false),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('forgebot'),
+    AGENT_TASK_QUEUE: z.string().min(1).default('forgebot-agent'),
+    AGENT_CONCURRENCY: positiveInt.default(1),
+    AGENT_TIMEOUT_SECONDS: positiveInt.default(900),
+    AGENT_MAX_TURNS: positiveInt.default(30),
+    AGENT_MAX_OUTPUT_TOKENS: positiveInt.default(8192),
+    AGENT_TOKEN_BUDGET: positiveInt.default(400_000),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    DEDUPE_TTL_SECONDS: positiveInt.default(86_400),
+    WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 512kb or 2mb').default('2mb'),
+    GITLAB_URL: z.url({ protocol: /^https?$/ }).optional(),
+    GITLAB_TOKEN: z.string().min(1).optional(),
+    GITLAB_CLONE_TOKEN: z.string().min(1).optional(),
+    GITLAB_WEBHOOK_SECRET: csv.optional(),
+    REVIEW_DRAFTS: bool.default(false),
+    REVIEW_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(10),
+    ANTHROPIC_API_KEY: z.string().min(1).optional(),
+    ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+    SANDBOX: z.enum(['local', 'kubernetes']).default('local'),
+    SANDBOX_WORK_DIR: z.string().min(1).optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.GITLAB_URL && !config.GITLAB_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['GITLAB_TOKEN'], message: 'is required when GITLAB_URL is set' });
+    }
+    if (config.GITLAB_WEBHOOK_SECRET?.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['GITLAB_WEBHOOK_SECRET'], message: 'names no secret' });
+    }
+  });
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, reporting every problem together. Values are never echoed (they may be secrets). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = Config.safeParse(present);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+}

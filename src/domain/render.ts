@@ -1,0 +1,87 @@
+import type { Finding, ReviewResult, Severity } from './finding.js';
+
+/** Hidden marker that identifies forgebot's summary note, so a re-review edits it in place. */
+export const SUMMARY_MARKER = '<!-- forgebot:summary -->';
+const FINDING_MARKER_PREFIX = '<!-- forgebot:finding:';
+
+const severityIcon: Record<Severity, string> = { blocker: '🛑', major: '🔴', minor: '🟡', nit: '⚪' };
+const severityOrder: Severity[] = ['blocker', 'major', 'minor', 'nit'];
+
+/** FNV-1a, 32 bit: a stable, dependency-free fingerprint (also safe inside workflow code). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Identity of a finding across re-reviews: same file, same kind, same title. The line may move. */
+export function findingFingerprint(finding: Pick<Finding, 'path' | 'category' | 'title'>): string {
+  return fnv1a(`${finding.path}\u0000${finding.category}\u0000${finding.title.trim().toLowerCase()}`);
+}
+
+export function findingMarker(finding: Finding): string {
+  return `${FINDING_MARKER_PREFIX}${findingFingerprint(finding)} -->`;
+}
+
+/** The fingerprint hidden in a comment body, if forgebot wrote it. */
+export function fingerprintIn(body: string): string | undefined {
+  const start = body.indexOf(FINDING_MARKER_PREFIX);
+  if (start < 0) return undefined;
+  return /^[0-9a-f]{8}/.exec(body.slice(start + FINDING_MARKER_PREFIX.length))?.[0];
+}
+
+export function renderInlineComment(finding: Finding): string {
+  const lines = [
+    `${severityIcon[finding.severity]} **${finding.severity}** · ${finding.category} · confidence ${finding.confidence.toFixed(2)}`,
+    '',
+    `**${finding.title}**`,
+    '',
+    finding.body,
+  ];
+  if (finding.suggestion !== undefined) lines.push('', '```suggestion:-0+0', finding.suggestion, '```');
+  lines.push('', findingMarker(finding));
+  return lines.join('\n');
+}
+
+export interface SummaryContext {
+  headSha: string;
+  /** Findings that could not be anchored to a diff line: listed in the summary instead. */
+  unanchored: Finding[];
+}
+
+export function renderSummary(result: ReviewResult, context: SummaryContext): string {
+  const counts = severityOrder
+    .map((severity) => [severity, result.findings.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${severityIcon[severity]} ${count} ${severity}`);
+  const lines = [
+    SUMMARY_MARKER,
+    `### forgebot review of \`${context.headSha.slice(0, 12)}\``,
+    '',
+    result.summary,
+    '',
+    counts.length > 0 ? `**Findings:** ${counts.join(' · ')}` : '**Findings:** none',
+  ];
+  if (context.unanchored.length > 0) {
+    lines.push('', '<details><summary>Findings outside the diff</summary>', '');
+    for (const finding of context.unanchored) {
+      lines.push(`- ${severityIcon[finding.severity]} \`${finding.path}:${finding.line}\` **${finding.title}** — ${finding.body}`);
+    }
+    lines.push('', '</details>');
+  }
+  if (result.truncated) lines.push('', '_The review stopped at its turn or token cap; it may be incomplete._');
+  const usage = result.usage;
+  lines.push(
+    '',
+    `<sub>${result.model} · ${usage.turns} turns · ${usage.inputTokens} in / ${usage.outputTokens} out tokens` +
+      ` (${usage.cacheReadTokens} cached)</sub>`,
+  );
+  return lines.join('\n');
+}
+
+export function renderFailure(headSha: string, reason: string): string {
+  return [SUMMARY_MARKER, `### forgebot could not review \`${headSha.slice(0, 12)}\``, '', reason].join('\n');
+}

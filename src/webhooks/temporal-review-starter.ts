@@ -1,0 +1,47 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { reviewWorkflowId } from '../domain/change-ref.js';
+import type { ReviewRequest } from '../domain/review-request.js';
+import {
+  changeClosedSignal,
+  newRevisionSignal,
+  searchAttributes,
+  type ReviewSettings,
+} from '../workflows/definitions.js';
+import type { reviewWorkflow } from '../workflows/review.js';
+import type { ReviewStarter } from './review-starter.js';
+
+export function createTemporalReviewStarter(client: Client, taskQueue: string, settings: ReviewSettings): ReviewStarter {
+  return {
+    async startOrSignal(request: ReviewRequest) {
+      const workflowId = reviewWorkflowId(request.ref);
+      await client.workflow.signalWithStart<typeof reviewWorkflow, [ReviewRequest]>('reviewWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ ref: request.ref, settings }],
+        signal: newRevisionSignal,
+        signalArgs: [request],
+        staticSummary: `Review of ${request.ref.projectPath}!${request.ref.number}`,
+        staticDetails: `${request.title}\n\n${request.webUrl}`,
+        typedSearchAttributes: [
+          { key: searchAttributes.forge, value: request.ref.forge },
+          { key: searchAttributes.repository, value: request.ref.projectPath },
+          { key: searchAttributes.changeNumber, value: request.ref.number },
+          { key: searchAttributes.phase, value: 'waiting' },
+        ],
+      });
+      return { workflowId };
+    },
+    async close(ref, closed) {
+      try {
+        await client.workflow.getHandle(reviewWorkflowId(ref)).signal(changeClosedSignal, closed);
+        return 'signalled';
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return 'not-running';
+        throw error;
+      }
+    },
+    async ping() {
+      await client.workflowService.getSystemInfo({});
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
+import type { ChangeRef } from '../domain/change-ref.js';
+
+/** A new revision (head SHA) of the change: signal-with-start delivers the first one. */
+export const newRevisionSignal = defineSignal<[ReviewRequest]>('newRevision');
+/** The change was closed or merged: the workflow finishes. */
+export const changeClosedSignal = defineSignal<[ChangeClosed]>('changeClosed');
+
+export type ReviewPhase = 'waiting' | 'debouncing' | 'reviewing' | 'publishing' | 'failed' | 'closed';
+
+export interface ReviewStatus {
+  ref: ChangeRef;
+  phase: ReviewPhase;
+  /** The newest revision asked for. */
+  latestSha?: string;
+  /** The revision being reviewed right now. */
+  reviewingSha?: string;
+  lastReviewedSha?: string;
+  reviewsCompleted: number;
+  reviewsCancelled: number;
+  lastError?: string;
+  lastFindings?: number;
+}
+export const statusQuery = defineQuery<ReviewStatus>('status');
+
+/** Settings fixed when the workflow starts (from the worker's configuration), carried across continue-as-new. */
+export interface ReviewSettings {
+  debounceMs: number;
+  reviewDrafts: boolean;
+  agentTaskQueue: string;
+  agentTimeoutMs: number;
+  /** Continue-as-new after this many reviews, to keep history bounded. */
+  reviewsPerRun: number;
+}
+
+export interface ReviewWorkflowInput {
+  ref: ChangeRef;
+  settings: ReviewSettings;
+  /** State carried over by continue-as-new. */
+  carried?: { lastReviewedSha?: string; pending?: ReviewRequest; reviewsCompleted: number; reviewsCancelled: number };
+}
+
+/** Custom search attributes: operators filter on these in the Temporal Web UI and CLI. */
+export const searchAttributes = {
+  forge: defineSearchAttributeKey('ForgebotForge', SearchAttributeType.KEYWORD),
+  repository: defineSearchAttributeKey('ForgebotRepository', SearchAttributeType.KEYWORD),
+  changeNumber: defineSearchAttributeKey('ForgebotChangeNumber', SearchAttributeType.INT),
+  phase: defineSearchAttributeKey('ForgebotPhase', SearchAttributeType.KEYWORD),
+} as const;
