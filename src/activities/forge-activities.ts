@@ -1,0 +1,65 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ChangeRef } from '../domain/change-ref.js';
+import type { ReviewResult } from '../domain/finding.js';
+import { renderFailure } from '../domain/render.js';
+import { withTypedFailures } from './failures.js';
+import type { Forge } from './forge.js';
+import { publishReview, type PublishOutcome } from './publish-review.js';
+
+/** A change as the workflow needs it: small enough for workflow history (no diffs). */
+export interface ChangeState {
+  state: 'opened' | 'closed' | 'merged' | 'locked';
+  draft: boolean;
+  headSha: string;
+  baseSha: string;
+  cloneUrl: string;
+  changedPaths: string[];
+}
+
+export type ForgeRegistry = Partial<Record<ChangeRef['forge'], Forge>>;
+
+export function createForgeActivities(deps: { forges: ForgeRegistry }) {
+  function forgeFor(ref: ChangeRef): Forge {
+    const forge = deps.forges[ref.forge];
+    if (!forge) {
+      throw ApplicationFailure.create({
+        type: 'ERR_UNKNOWN_FORGE',
+        message: `no ${ref.forge} connection is configured`,
+        nonRetryable: true,
+      });
+    }
+    return forge;
+  }
+
+  return {
+    async fetchChange(ref: ChangeRef): Promise<ChangeState> {
+      return withTypedFailures(async () => {
+        const snapshot = await forgeFor(ref).getChange(ref);
+        return {
+          state: snapshot.state,
+          draft: snapshot.draft,
+          headSha: snapshot.headSha,
+          baseSha: snapshot.baseSha,
+          cloneUrl: snapshot.cloneUrl,
+          changedPaths: snapshot.files.filter((file) => !file.deletedFile).map((file) => file.newPath),
+        };
+      });
+    },
+
+    async publishReview(ref: ChangeRef, result: ReviewResult): Promise<PublishOutcome> {
+      return withTypedFailures(async () => {
+        const forge = forgeFor(ref);
+        return publishReview(forge, await forge.getChange(ref), result);
+      });
+    },
+
+    /** Tells the people on the change why it could not be reviewed (in the summary note). */
+    async reportFailure(ref: ChangeRef, headSha: string, reason: string): Promise<void> {
+      return withTypedFailures(async () => {
+        await forgeFor(ref).upsertSummary(ref, renderFailure(headSha, reason));
+      });
+    },
+  };
+}
+
+export type ForgeActivities = ReturnType<typeof createForgeActivities>;

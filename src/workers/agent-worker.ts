@@ -1,0 +1,26 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config.js';
+import { createAgentActivities } from '../activities/agent-activities.js';
+import type { RunnerSecrets, Sandbox } from '../activities/sandbox/sandbox.js';
+import { agentSettings } from './review-settings.js';
+
+/**
+ * The worker on the agent task queue. It runs at most AGENT_CONCURRENCY agent jobs at once
+ * (default 1: this queue is forgebot's sequential scheduler). It runs no workflows.
+ */
+export async function createAgentWorker(deps: {
+  config: Config;
+  connection: NativeConnection;
+  sandbox: Sandbox;
+  secrets: RunnerSecrets;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    taskQueue: deps.config.AGENT_TASK_QUEUE,
+    activities: createAgentActivities({ sandbox: deps.sandbox, secrets: deps.secrets, settings: agentSettings(deps.config) }),
+    maxConcurrentActivityTaskExecutions: deps.config.AGENT_CONCURRENCY,
+    // Leave room after cancellation for the sandbox to stop the job it started.
+    shutdownGraceTime: '30s',
+  });
+}

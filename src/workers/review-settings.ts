@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { ReviewSettings } from '../workflows/definitions.js';
+import type { AgentSettings } from '../activities/agent-activities.js';
+
+export function reviewSettings(config: Config): ReviewSettings {
+  return {
+    debounceMs: Math.round(config.REVIEW_DEBOUNCE_SECONDS * 1000),
+    reviewDrafts: config.REVIEW_DRAFTS,
+    agentTaskQueue: config.AGENT_TASK_QUEUE,
+    agentTimeoutMs: config.AGENT_TIMEOUT_SECONDS * 1000,
+    reviewsPerRun: 50,
+  };
+}
+
+export function agentSettings(config: Config): AgentSettings {
+  return {
+    model: config.ANTHROPIC_MODEL,
+    timeoutMs: config.AGENT_TIMEOUT_SECONDS * 1000,
+    maxTurns: config.AGENT_MAX_TURNS,
+    maxOutputTokens: config.AGENT_MAX_OUTPUT_TOKENS,
+    tokenBudget: config.AGENT_TOKEN_BUDGET,
+    heartbeatEveryMs: 10_000,
+  };
+}

@@ -1,0 +1,1 @@
+export { reviewWorkflow } from './review.js';

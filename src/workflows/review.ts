@@ -1,0 +1,173 @@
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AgentActivities } from '../activities/agent-activities.js';
+import type { ForgeActivities } from '../activities/forge-activities.js';
+import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
+import {
+  changeClosedSignal,
+  newRevisionSignal,
+  searchAttributes,
+  statusQuery,
+  type ReviewPhase,
+  type ReviewStatus,
+  type ReviewWorkflowInput,
+} from './definitions.js';
+import { failureReason } from './failure-reason.js';
+
+const PERMANENT = ['ERR_FORGE_NOT_FOUND', 'ERR_FORGE_UNAUTHORIZED', 'ERR_FORGE_INVALID', 'ERR_UNKNOWN_FORGE', 'ERR_RUNNER_OUTPUT'];
+
+const forge = proxyActivities<ForgeActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT },
+});
+
+/**
+ * One long-lived workflow per merge request: reviews each new head SHA after a quiet period,
+ * cancels a review that a newer push made stale, and ends when the change is closed or merged.
+ */
+export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewStatus> {
+  const { ref, settings } = input;
+  const agent = proxyActivities<AgentActivities>({
+    taskQueue: settings.agentTaskQueue,
+    startToCloseTimeout: settings.agentTimeoutMs + 60_000,
+    heartbeatTimeout: '1 minute',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { initialInterval: '10s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
+  });
+
+  const status: ReviewStatus = {
+    ref,
+    phase: 'waiting',
+    reviewsCompleted: input.carried?.reviewsCompleted ?? 0,
+    reviewsCancelled: input.carried?.reviewsCancelled ?? 0,
+    ...(input.carried?.lastReviewedSha ? { lastReviewedSha: input.carried.lastReviewedSha } : {}),
+  };
+  let pending: ReviewRequest | undefined = input.carried?.pending;
+  let closed: ChangeClosed | undefined;
+  let revisions = 0;
+  let running: { sha: string; scope: CancellationScope } | undefined;
+
+  const setPhase = (phase: ReviewPhase, details: string) => {
+    status.phase = phase;
+    upsertSearchAttributes([{ key: searchAttributes.phase, value: phase }]);
+    setCurrentDetails(details);
+  };
+
+  setHandler(statusQuery, () => status);
+  setHandler(newRevisionSignal, (request) => {
+    if (closed) return;
+    if (request.headSha === running?.sha || (request.headSha === status.lastReviewedSha && !pending)) return;
+    pending = request;
+    status.latestSha = request.headSha;
+    revisions++;
+    if (running && status.phase === 'reviewing') running.scope.cancel();
+  });
+  setHandler(changeClosedSignal, (event) => {
+    closed = event;
+    if (running && status.phase === 'reviewing') running.scope.cancel();
+  });
+
+  async function quietPeriod(): Promise<void> {
+    setPhase('debouncing', `waiting ${settings.debounceMs} ms for more pushes`);
+    for (;;) {
+      const seen = revisions;
+      const interrupted = await condition(() => revisions !== seen || closed !== undefined, settings.debounceMs);
+      if (!interrupted || closed) return;
+    }
+  }
+
+  async function review(request: ReviewRequest): Promise<void> {
+    const change = await forge.fetchChange(ref);
+    if (change.state !== 'opened') {
+      closed ??= { reason: change.state === 'merged' ? 'merged' : 'closed' };
+      return;
+    }
+    if (change.draft && !settings.reviewDrafts) {
+      setPhase('waiting', 'draft: not reviewed until it is marked ready');
+      return;
+    }
+    const scope = new CancellationScope();
+    running = { sha: change.headSha, scope };
+    status.reviewingSha = change.headSha;
+    setPhase('reviewing', `reviewing ${change.headSha.slice(0, 12)}`);
+    try {
+      const result = await scope.run(() => agent.runReviewAgent(request, change));
+      setPhase('publishing', `publishing ${result.findings.length} findings for ${change.headSha.slice(0, 12)}`);
+      const outcome = await forge.publishReview(ref, result);
+      if (outcome.published) {
+        status.lastReviewedSha = change.headSha;
+        status.lastFindings = result.findings.length;
+        status.reviewsCompleted++;
+        delete status.lastError;
+      } else if (!pending) {
+        // The change moved on and no webhook told us (yet): review the newer head.
+        pending = { ...request, headSha: outcome.currentHeadSha };
+        revisions++;
+      }
+    } catch (error) {
+      if (isCancellation(error)) {
+        status.reviewsCancelled++;
+        log.info('review cancelled by a newer revision or close', { sha: change.headSha });
+        return;
+      }
+      const reason = failureReason(error);
+      status.lastError = reason;
+      setPhase('failed', reason);
+      log.warn('review failed', { sha: change.headSha, reason });
+      await forge.reportFailure(ref, change.headSha, reason).catch((reportError: unknown) => {
+        log.warn('could not report the failure on the change', { reason: failureReason(reportError) });
+      });
+    } finally {
+      running = undefined;
+      delete status.reviewingSha;
+    }
+  }
+
+  for (;;) {
+    if (status.lastError) setPhase('failed', `last review failed (${status.lastError}); waiting for the next push`);
+    else setPhase('waiting', status.lastReviewedSha ? `reviewed ${status.lastReviewedSha.slice(0, 12)}` : 'waiting');
+    await condition(() => pending !== undefined || closed !== undefined);
+    if (closed) break;
+    await quietPeriod();
+    if (closed) break;
+    const request = pending;
+    pending = undefined;
+    if (!request) continue;
+    try {
+      await review(request);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // Reading the change failed for good (after its retries): report it and wait for the next push.
+      status.lastError = failureReason(error);
+      setPhase('failed', status.lastError);
+      await forge.reportFailure(ref, request.headSha, status.lastError).catch(() => undefined);
+    }
+    if (closed) break;
+    const reviewsThisRun = status.reviewsCompleted + status.reviewsCancelled - (input.carried ? input.carried.reviewsCompleted + input.carried.reviewsCancelled : 0);
+    if (reviewsThisRun >= settings.reviewsPerRun || workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof reviewWorkflow>({
+        ref,
+        settings,
+        carried: {
+          reviewsCompleted: status.reviewsCompleted,
+          reviewsCancelled: status.reviewsCancelled,
+          ...(status.lastReviewedSha ? { lastReviewedSha: status.lastReviewedSha } : {}),
+          ...(pending ? { pending } : {}),
+        },
+      });
+    }
+  }
+  setPhase('closed', `change ${closed.reason}`);
+  return status;
+}

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The Temporal CLI that `make setup` found or installed; undefined lets the SDK download one. */
+export function temporalCliPath(): string | undefined {
+  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const recorded = `${repoRoot}.tools/temporal-path`;
+  if (existsSync(recorded)) {
+    const path = readFileSync(recorded, 'utf8').trim();
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/**
+ * A real Temporal dev server (the `temporal` CLI) for one test file. It fails with a clear message
+ * — never a skip — when no server can be started.
+ */
+export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  const path = temporalCliPath();
+  try {
+    return await TestWorkflowEnvironment.createLocal({
+      server: {
+        ...(path ? { executable: { type: 'existing-path', path } } : {}),
+        log: { format: 'pretty', level: 'error' },
+      },
+    });
+  } catch (error) {
+    throw new Error(
+      `could not start the Temporal dev server (${path ?? 'SDK download'}): run \`make setup\` first. Cause: ${String(error)}`,
+    );
+  }
+}
+
+let counter = 0;
+/** A task queue / id suffix unique to this test process. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
