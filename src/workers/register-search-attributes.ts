@@ -14,7 +14,7 @@ const indexedType = {
  * Idempotent; works against a fresh `temporal server start-dev` and a self-hosted cluster.
  * (Temporal Cloud manages search attributes through its own API: create them there once.)
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
   const missing = Object.values(searchAttributes).filter((key) => !known.has(key.name));

@@ -19,6 +19,12 @@ export async function connectTemporalClient(config: TemporalConfig): Promise<Cli
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
+/** A client that connects on first use: the webhook server starts (and reports not-ready) while Temporal is down. */
+export function lazyTemporalClient(config: TemporalConfig): Client {
+  const connection = Connection.lazy({ ...connectionOptions(config), connectTimeout: '5s' });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
 /** The native connection that workers poll with. */
 export async function connectTemporalWorker(config: TemporalConfig): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(config));

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** Sets every key, or none if any exists (atomic). Returns 1 when claimed. */
+const CLAIM = `
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then return 0 end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+end
+return 1`;
+
+/** Deletes the keys this claim set (and no later claim's). */
+const RELEASE = `
+local released = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then released = released + redis.call('DEL', key) end
+end
+return released`;
+
+export interface Claim {
+  claimed: boolean;
+  /** Forgets the claim, so that a redelivery is processed (used when the work could not be started). */
+  release(): Promise<void>;
+}
+
+/**
+ * Remembers deliveries in Redis for `ttlSeconds`: the first claim of a set of keys wins, and a
+ * claim that overlaps an earlier one (same delivery id, or same change + SHA) is a duplicate.
+ */
+export function createDedupe(redis: Redis, options: { ttlSeconds: number; prefix?: string }) {
+  const prefix = options.prefix ?? 'forgebot:dedupe:';
+  return {
+    async claim(keys: string[]): Promise<Claim> {
+      const token = randomUUID();
+      const fullKeys = keys.map((key) => prefix + key);
+      const result = await redis.eval(CLAIM, fullKeys.length, ...fullKeys, token, String(options.ttlSeconds));
+      return {
+        claimed: result === 1,
+        async release() {
+          if (result === 1) await redis.eval(RELEASE, fullKeys.length, ...fullKeys, token);
+        },
+      };
+    },
+  };
+}
+export type Dedupe = ReturnType<typeof createDedupe>;
