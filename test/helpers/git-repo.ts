@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A real git repository in a temporary folder, with helpers to commit on branches. */
+export class TestRepo {
+  private constructor(readonly dir: string) {}
+
+  static async create(files: Record<string, string>, branch = 'main'): Promise<TestRepo> {
+    const repo = new TestRepo(await mkdtemp(join(tmpdir(), 'forgebot-repo-')));
+    await repo.git('init', '--quiet', `--initial-branch=${branch}`);
+    await repo.git('config', 'user.email', 'test@forgebot.invalid');
+    await repo.git('config', 'user.name', 'forgebot test');
+    await repo.git('config', 'commit.gpgsign', 'false');
+    await repo.commit(files, 'initial commit');
+    return repo;
+  }
+
+  async git(...args: string[]): Promise<string> {
+    const { stdout } = await run('git', args, { cwd: this.dir, timeout: 30_000 });
+    return stdout.trim();
+  }
+
+  /** Writes files (null deletes), commits on the current branch, returns the new SHA. */
+  async commit(files: Record<string, string | null>, message: string): Promise<string> {
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) await this.git('rm', '--quiet', path);
+      else {
+        await mkdir(dirname(join(this.dir, path)), { recursive: true });
+        await writeFile(join(this.dir, path), content);
+      }
+    }
+    await this.git('add', '--all');
+    await this.git('commit', '--quiet', '--allow-empty', '-m', message);
+    return this.git('rev-parse', 'HEAD');
+  }
+
+  async branch(name: string, from = 'HEAD'): Promise<void> {
+    await this.git('checkout', '--quiet', '-b', name, from);
+  }
+
+  async checkout(name: string): Promise<void> {
+    await this.git('checkout', '--quiet', name);
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const APP_BASE = ['const a = 1;', 'const b = 2;', 'function add(x, y) {', '  return x + y;', '}', 'const c = 3;', 'export { a, b, c, add };', ''].join('\n');
+/**
+ * APP_BASE with line 2 removed, line 4 changed and a line added after `const c`. In the diff:
+ * new line 3 is added (`return x - y`), old line 2 is removed (`const b`), new 5 / old 6 is context (`const c`).
+ */
+export const APP_FEATURE = ['const a = 1;', 'function add(x, y) {', '  return x - y;', '}', 'const c = 3;', 'const d = 4;', 'export { a, b, c, add };', ''].join('\n');
+
+/** A repository with `main`, and a `feature` branch that changes src/app.ts and adds `extra` more files. */
+export async function featureRepo(extra = 0): Promise<{ repo: TestRepo; baseSha: string; headSha: string }> {
+  const repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# test\n' });
+  const baseSha = await repo.git('rev-parse', 'HEAD');
+  await repo.branch('feature');
+  const files: Record<string, string> = { 'src/app.ts': APP_FEATURE, 'src/new.ts': 'export const created = true;\n' };
+  for (let index = 0; index < extra; index++) files[`src/generated/file-${String(index).padStart(3, '0')}.ts`] = `export const n${index} = ${index};\n`;
+  const headSha = await repo.commit(files, 'feature work');
+  await repo.checkout('main');
+  return { repo, baseSha, headSha };
+}
