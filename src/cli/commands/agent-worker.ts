@@ -1,0 +1,19 @@
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { installTemporalLogging } from '../../workers/temporal-logging.js';
+import { createAgentWorker } from '../../workers/agent-worker.js';
+import { connectTemporalWorker } from '../../workers/temporal-connection.js';
+import { createSandbox, runnerSecrets } from '../wiring.js';
+
+/** `forgebot agent-worker`: runs agent jobs from the agent task queue, AGENT_CONCURRENCY at a time. */
+export async function runAgentWorker(config: Config, logger: Logger): Promise<void> {
+  installTemporalLogging(logger);
+  const connection = await connectTemporalWorker(config);
+  try {
+    const worker = await createAgentWorker({ config, connection, sandbox: createSandbox(config, logger), secrets: runnerSecrets(config) });
+    logger.info({ taskQueue: config.AGENT_TASK_QUEUE, concurrency: config.AGENT_CONCURRENCY, sandbox: config.SANDBOX }, 'agent worker polling');
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { installTemporalLogging } from '../../workers/temporal-logging.js';
+import { createAgentWorker } from '../../workers/agent-worker.js';
+import { createMainWorker } from '../../workers/main-worker.js';
+import { connectTemporalWorker } from '../../workers/temporal-connection.js';
+import { startDemo, type Demo } from '../demo/demo.js';
+import { formatReview } from '../demo/print-review.js';
+import { ensureTemporalDevServer, findTemporalCli } from '../demo/temporal-dev-server.js';
+import { createForges, createSandbox, runnerSecrets } from '../wiring.js';
+import { startServer } from './server.js';
+import { ensureSearchAttributes } from './worker.js';
+
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const UI_PORT = 8233;
+
+/**
+ * `forgebot dev`: everything in one process — a Temporal dev server if none answers, the webhook server,
+ * both workers — and, without GitLab/Anthropic credentials, the demo: a fake GitLab, a scripted model,
+ * and a sample merge-request webhook whose review is printed when it lands.
+ */
+export async function runDev(config: Config, logger: Logger, options: { once: boolean }): Promise<void> {
+  installTemporalLogging(logger);
+  const stateDir = join(projectRoot, '.forgebot');
+  const demoMode = !(config.GITLAB_URL && config.GITLAB_TOKEN && config.ANTHROPIC_API_KEY);
+  const temporal = await ensureTemporalDevServer({
+    address: config.TEMPORAL_ADDRESS,
+    uiPort: UI_PORT,
+    // The demo starts afresh each time; a real setup keeps its workflows across restarts.
+    ...(demoMode ? {} : { dataDir: stateDir }),
+    cliPath: findTemporalCli(projectRoot, process.env),
+    logger,
+  });
+  let demo: Demo | undefined;
+  const cleanups: (() => Promise<void>)[] = [() => temporal.stop()];
+  try {
+    if (demoMode) {
+      logger.info('no GitLab/Anthropic credentials: demo mode (fake GitLab, scripted model)');
+      demo = await startDemo(config, join(stateDir, 'demo'));
+      cleanups.unshift(() => demo!.stop());
+    }
+    const effective = demo?.config ?? config;
+    await ensureSearchAttributes(effective, logger);
+    const server = await startServer(effective, logger);
+    cleanups.unshift(() => server.close());
+    const connection = await connectTemporalWorker(effective);
+    cleanups.unshift(() => connection.close());
+    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective) });
+    const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective) });
+    const running = Promise.all([worker.run(), agentWorker.run()]);
+    logger.info({ webhook: `${server.url}/webhook/gitlab`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');
+
+    if (demo) {
+      const delivery = await demo.deliverWebhook(server.url);
+      logger.info({ status: delivery.status, response: delivery.body }, 'delivered the sample merge-request webhook');
+      const review = await demo.waitForReview(config.AGENT_TIMEOUT_SECONDS * 1000);
+      process.stdout.write(formatReview(review, { webUi: temporal.uiUrl, workflowId: demo.workflowId }));
+    }
+    if (options.once) {
+      worker.shutdown();
+      agentWorker.shutdown();
+    }
+    await running;
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'cleanup failed'));
+  }
+}

@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { startWebhookServer } from '../../webhooks/server.js';
+import { createTemporalReviewStarter } from '../../webhooks/temporal-review-starter.js';
+import { reviewSettings } from '../../workers/review-settings.js';
+import { lazyTemporalClient } from '../../workers/temporal-connection.js';
+import { onShutdown } from '../process-lifecycle.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the webhook server with its Redis and Temporal clients; `close` shuts all three down in order. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const client = lazyTemporalClient(config);
+  const starter = createTemporalReviewStarter(client, config.TEMPORAL_TASK_QUEUE, reviewSettings(config));
+  const server = await startWebhookServer({ config, redis, starter, logger });
+  logger.info({ url: server.url }, 'webhook server listening');
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await Promise.allSettled([redis.quit(), client.connection.close()]);
+    },
+  };
+}
+
+/** `forgebot server`: runs until SIGTERM/SIGINT, then stops accepting, finishes in-flight requests and closes clients. */
+export async function runServer(config: Config, logger: Logger): Promise<void> {
+  const server = await startServer(config, logger);
+  await onShutdown(logger, () => server.close());
+}

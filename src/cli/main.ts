@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { runAgentWorker } from './commands/agent-worker.js';
+import { runDev } from './commands/dev.js';
+import { runSearchAttributes } from './commands/search-attributes.js';
+import { runServer } from './commands/server.js';
+import { runWorker } from './commands/worker.js';
+
+type Action = (config: Config, logger: Logger) => Promise<void>;
+
+/** Loads the configuration (every problem at once), then runs one process's main function. */
+function withConfig(action: Action, env: Record<string, string | undefined> = process.env): () => Promise<void> {
+  return async () => {
+    let config: Config;
+    try {
+      config = loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`forgebot: ${error.message}\n`);
+        process.exit(2);
+      }
+      throw error;
+    }
+    await action(config, createLogger(config.LOG_LEVEL));
+  };
+}
+
+const program = new Command()
+  .name('forgebot')
+  .description('Turns code-forge events into durable, sandboxed Claude agent work on Temporal.\nConfiguration comes from the environment (see README).');
+
+program.command('server').description('run the webhook receiver (POST /webhook/gitlab, /healthz, /readyz)').action(withConfig(runServer));
+program.command('worker').description('run the Temporal worker for workflows and forge activities').action(withConfig(runWorker));
+program.command('agent-worker').description('run the Temporal worker that runs sandboxed agent jobs, AGENT_CONCURRENCY at a time').action(withConfig(runAgentWorker));
+program.command('search-attributes').description("register forgebot's custom search attributes in the Temporal namespace").action(withConfig(runSearchAttributes));
+program
+  .command('dev')
+  .description('run everything locally (Temporal dev server if needed); demo mode without GitLab/Anthropic credentials')
+  .option('--once', 'exit after the first review has been posted')
+  .action(async (options: { once?: boolean }) => withConfig((config, logger) => runDev(config, logger, { once: options.once === true }))());
+
+await program.parseAsync(process.argv);
