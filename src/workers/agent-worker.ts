@@ -20,6 +20,9 @@ export async function createAgentWorker(deps: {
     taskQueue: deps.config.AGENT_TASK_QUEUE,
     activities: createAgentActivities({ sandbox: deps.sandbox, secrets: deps.secrets, settings: agentSettings(deps.config) }),
     maxConcurrentActivityTaskExecutions: deps.config.AGENT_CONCURRENCY,
+    // Heartbeats carry cancellation back to the job: keep them frequent so a stale review stops within seconds.
+    maxHeartbeatThrottleInterval: '2s',
+    defaultHeartbeatThrottleInterval: '2s',
     // Leave room after cancellation for the sandbox to stop the job it started.
     shutdownGraceTime: '30s',
   });

@@ -19,6 +19,6 @@ export function agentSettings(config: Config): AgentSettings {
     maxTurns: config.AGENT_MAX_TURNS,
     maxOutputTokens: config.AGENT_MAX_OUTPUT_TOKENS,
     tokenBudget: config.AGENT_TOKEN_BUDGET,
-    heartbeatEveryMs: 10_000,
+    heartbeatEveryMs: 2_000,
   };
 }

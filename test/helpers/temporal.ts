@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createLogger } from '../../src/logger.js';
+import { installTemporalLogging } from '../../src/workers/temporal-logging.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,6 +23,7 @@ export function temporalCliPath(): string | undefined {
  * — never a skip — when no server can be started.
  */
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
   const path = temporalCliPath();
   try {
     return await TestWorkflowEnvironment.createLocal({
