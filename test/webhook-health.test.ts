@@ -1,6 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import { createTemporalReviewStarter } from '../src/webhooks/temporal-review-starter.js';
+import { lazyTemporalClient } from '../src/workers/temporal-connection.js';
+import { reviewSettings } from '../src/workers/review-settings.js';
+import { loadConfig } from '../src/config.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
 import { startTestWebhookServer } from './helpers/webhook-server.js';
@@ -53,6 +57,22 @@ describe('health endpoints', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+
+  test('/readyz names Temporal when the real Temporal client cannot reach its server', async () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const client = lazyTemporalClient(config);
+    const server = await startTestWebhookServer(redis, createTemporalReviewStarter(client, 'q', reviewSettings(config)));
+    try {
+      const response = await fetch(`${server.url}/readyz`);
+      assert.equal(response.status, 503);
+      const body = (await response.json()) as { checks: { redis: string; temporal: string } };
+      assert.equal(body.checks.redis, 'ok');
+      assert.match(body.checks.temporal, /^down: /);
+    } finally {
+      await server.close();
+      await client.connection.close().catch(() => undefined);
     }
   });
 

@@ -41,7 +41,8 @@ export function createTemporalReviewStarter(client: Client, taskQueue: string, s
       }
     },
     async ping() {
-      await client.workflowService.getSystemInfo({});
+      // A deadline shorter than the readiness check's, so no call outlives the probe.
+      await client.connection.withDeadline(Date.now() + 1_500, () => client.workflowService.getSystemInfo({}));
     },
   };
 }

@@ -14,7 +14,6 @@ import { startServer } from './server.js';
 import { ensureSearchAttributes } from './worker.js';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const UI_PORT = 8233;
 
 /**
  * `forgebot dev`: everything in one process — a Temporal dev server if none answers, the webhook server,
@@ -27,7 +26,8 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
   const demoMode = !(config.GITLAB_URL && config.GITLAB_TOKEN && config.ANTHROPIC_API_KEY);
   const temporal = await ensureTemporalDevServer({
     address: config.TEMPORAL_ADDRESS,
-    uiPort: UI_PORT,
+    // The Web UI sits 1000 above the frontend port, as `temporal server start-dev` has it by default (7233 → 8233).
+    uiPort: Number(config.TEMPORAL_ADDRESS.split(':').at(-1) ?? 7233) + 1000,
     // The demo starts afresh each time; a real setup keeps its workflows across restarts.
     ...(demoMode ? {} : { dataDir: stateDir }),
     cliPath: findTemporalCli(projectRoot, process.env),
