@@ -9,8 +9,11 @@ import { connectRedis } from './helpers/redis.js';
 import { deliver, startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
 /** A fixture delivery with the test token and a fresh event UUID (unless one is given). */
-function delivery(fixture: Fixture, overrides: { uuid?: string; token?: string; mutate?: (json: Record<string, any>) => void } = {}) {
-  const json = structuredClone(fixture.json) as Record<string, any>;
+/** The parts of a merge-request payload the tests change. */
+type MutablePayload = { object_attributes: { [field: string]: unknown; last_commit: { id: string } } };
+
+function delivery(fixture: Fixture, overrides: { uuid?: string; token?: string; mutate?: (json: MutablePayload) => void } = {}) {
+  const json = structuredClone(fixture.json) as unknown as MutablePayload;
   overrides.mutate?.(json);
   return {
     headers: { ...fixture.headers, 'X-Gitlab-Token': overrides.token ?? TEST_SECRET, 'X-Gitlab-Event-UUID': overrides.uuid ?? randomUUID() },
