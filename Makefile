@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start: `make dev` (run forgebot locally) and `make test`.
-.PHONY: setup dev test typecheck lint check
+.PHONY: setup dev test typecheck lint
 RUN := ./scripts/with-tools.sh
 
 setup:
@@ -16,6 +16,5 @@ lint: setup
 
 test: setup
 	@$(RUN) npm run --silent typecheck
+	@$(RUN) npm run --silent lint
 	@$(RUN) npm test
-
-check: test lint
