@@ -1,0 +1,77 @@
+// Webhook receiver throughput and latency: token check, JSON + zod parsing, Redis dedupe (real Redis),
+// with a starter that records instead of calling Temporal. Prints numbers; asserts nothing.
+//   node --import tsx bench/webhook-throughput.ts [deliveries=2000] [concurrency=32]
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config.js';
+import { reviewWorkflowId } from '../src/domain/change-ref.js';
+import type { ReviewRequest } from '../src/domain/review-request.js';
+import { createLogger } from '../src/logger.js';
+import { startWebhookServer } from '../src/webhooks/server.js';
+
+const total = Number(process.argv[2] ?? 2000);
+const concurrency = Number(process.argv[3] ?? 32);
+const secret = 'bench-secret';
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+let started = 0;
+const server = await startWebhookServer({
+  config: loadConfig({ PORT: '0', GITLAB_WEBHOOK_SECRET: secret }),
+  redis,
+  logger: createLogger('silent'),
+  dedupePrefix: `forgebot-bench:${randomUUID()}:`,
+  starter: {
+    startOrSignal: async (request: ReviewRequest) => {
+      started += 1;
+      return { workflowId: reviewWorkflowId(request.ref) };
+    },
+    close: async () => 'not-running' as const,
+    ping: async () => undefined,
+  },
+});
+
+function payload(iid: number, sha: string): string {
+  return JSON.stringify({
+    object_kind: 'merge_request',
+    user: { username: 'bench' },
+    project: { id: 1, path_with_namespace: 'bench/repo', web_url: 'http://x/bench/repo' },
+    object_attributes: { iid, title: 'Bench', action: 'open', source_branch: 'f', target_branch: 'main', url: 'http://x', last_commit: { id: sha } },
+  });
+}
+
+async function run(label: string, makeBody: (index: number) => { uuid: string; body: string }): Promise<void> {
+  const latencies: number[] = [];
+  let next = 0;
+  const startedAt = performance.now();
+  const memoryBefore = process.memoryUsage().rss;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const index = next++;
+        const { uuid, body } = makeBody(index);
+        const t0 = performance.now();
+        const response = await fetch(`${server.url}/webhook/gitlab`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-gitlab-token': secret, 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-event-uuid': uuid },
+          body,
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - startedAt) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
+  console.log(
+    `${label.padEnd(22)} ${total} deliveries, concurrency ${concurrency}: ${(total / seconds).toFixed(0)}/s, ` +
+      `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, rss +${((process.memoryUsage().rss - memoryBefore) / 1e6).toFixed(1)} MB`,
+  );
+}
+
+const sha = (index: number) => index.toString(16).padStart(40, '0');
+await run('unique deliveries', (index) => ({ uuid: randomUUID(), body: payload(index + 1, sha(index)) }));
+const storm = randomUUID();
+await run('duplicate storm', () => ({ uuid: storm, body: payload(999_999, sha(1)) }));
+console.log(`workflows started: ${started} (expected ${total + 1})`);
+await server.close();
+redis.disconnect();
