@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenceUntrusted, redactSecrets, sanitizeUntrusted } from '../src/agents/sanitize.js';
+import { fenceUntrusted, sanitizeUntrusted } from '../src/agents/sanitize.js';
+import { redactSecrets } from '../src/domain/redact.js';
 import { confinedPath } from '../src/agents/workspace-tools.js';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ReviewResult } from '../domain/finding.js';
 import { checkoutAt, diffOf } from './checkout.js';
 import { REVIEWER_SYSTEM_PROMPT, reviewerBrief } from './reviewer.js';
-import { redactSecrets } from './sanitize.js';
+import { redactSecrets } from '../domain/redact.js';
 import type { RunnerTask } from './task.js';
 import { runReviewLoop } from './tool-loop.js';
 import { createWorkspaceTools } from './workspace-tools.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { frame } from './result-frame.js';
 import { runReview } from './run-review.js';
-import { redactSecrets } from './sanitize.js';
+import { redactSecrets } from '../domain/redact.js';
 import { RunnerTask } from './task.js';
 
 const log = pino({ name: 'forgebot-runner', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));

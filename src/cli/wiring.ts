@@ -6,10 +6,13 @@ import { createGitLabClient, createGitLabForge } from '../activities/gitlab/inde
 import { createLocalSandbox } from '../activities/sandbox/local.js';
 
 /** The forges this deployment can talk to, from the configuration. */
-export function createForges(config: Config): ForgeRegistry {
+export function createForges(config: Config, logger?: Logger): ForgeRegistry {
   const forges: ForgeRegistry = {};
   if (config.GITLAB_URL && config.GITLAB_TOKEN) {
-    forges.gitlab = createGitLabForge(createGitLabClient({ host: config.GITLAB_URL, token: config.GITLAB_TOKEN, timeoutMs: 30_000 }));
+    forges.gitlab = createGitLabForge(createGitLabClient({ host: config.GITLAB_URL, token: config.GITLAB_TOKEN, timeoutMs: 30_000 }), {
+      secrets: [config.GITLAB_TOKEN],
+      ...(logger ? { logger: logger.child({ forge: 'gitlab' }) } : {}),
+    });
   }
   return forges;
 }

@@ -21,7 +21,7 @@ export class TestRepo {
   }
 
   async git(...args: string[]): Promise<string> {
-    const { stdout } = await run('git', args, { cwd: this.dir, timeout: 30_000 });
+    const { stdout } = await run('git', args, { cwd: this.dir, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
     return stdout.trim();
   }
 
@@ -59,14 +59,54 @@ export const APP_BASE = ['const a = 1;', 'const b = 2;', 'function add(x, y) {',
  */
 export const APP_FEATURE = ['const a = 1;', 'function add(x, y) {', '  return x - y;', '}', 'const c = 3;', 'const d = 4;', 'export { a, b, c, add };', ''].join('\n');
 
-/** A repository with `main`, and a `feature` branch that changes src/app.ts and adds `extra` more files. */
-export async function featureRepo(extra = 0): Promise<{ repo: TestRepo; baseSha: string; headSha: string }> {
-  const repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# test\n' });
+/** Lines of src/app.ts in the feature diff, by kind (see APP_FEATURE). */
+export const APP_LINES = {
+  /** `  return x - y;`: the new side of a modified line. */
+  modifiedNew: 3,
+  /** `  return x + y;`: the old side of that modified line. */
+  modifiedOld: 4,
+  /** `const d = 4;`: a pure addition. */
+  added: 6,
+  /** `const b = 2;`: a pure removal. */
+  removed: 2,
+  /** `const c = 3;`: unchanged, shown as context. */
+  context: { oldLine: 6, newLine: 5 },
+} as const;
+
+export interface FeatureRepo {
+  repo: TestRepo;
+  /** The merge base of `feature` and `main`. */
+  baseSha: string;
+  /** The tip of `main` (equal to baseSha unless `advanceMain`). */
+  startSha: string;
+  /** The tip of `feature`. */
+  headSha: string;
+}
+
+/**
+ * A repository with `main`, and a `feature` branch that modifies src/app.ts (added, removed, modified and context
+ * lines), adds src/new.ts, deletes obsolete.txt, renames docs/guide.md to docs/manual.md, and adds `extra` more
+ * files (use 25+ to need several pages). `advanceMain` commits on main after the branch point (start ≠ base).
+ * The branch checked out at the end is `main`.
+ */
+export async function featureRepo(extra = 0, options: { advanceMain?: boolean } = {}): Promise<FeatureRepo> {
+  const guide = Array.from({ length: 12 }, (_, index) => `Guide line ${index + 1}.`).join('\n') + '\n';
+  const repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# test\n', 'obsolete.txt': 'gone soon\n', 'docs/guide.md': guide });
   const baseSha = await repo.git('rev-parse', 'HEAD');
   await repo.branch('feature');
-  const files: Record<string, string> = { 'src/app.ts': APP_FEATURE, 'src/new.ts': 'export const created = true;\n' };
+  await repo.git('mv', 'docs/guide.md', 'docs/manual.md');
+  const files: Record<string, string | null> = {
+    'src/app.ts': APP_FEATURE,
+    'src/new.ts': 'export const created = true;\n',
+    'obsolete.txt': null,
+    'docs/manual.md': guide.replace('Guide line 12.', 'Manual line 12.'),
+  };
   for (let index = 0; index < extra; index++) files[`src/generated/file-${String(index).padStart(3, '0')}.ts`] = `export const n${index} = ${index};\n`;
   const headSha = await repo.commit(files, 'feature work');
   await repo.checkout('main');
-  return { repo, baseSha, headSha };
+  const startSha = options.advanceMain ? await repo.commit({ 'README.md': '# test\n\nMain moved on.\n' }, 'main moves on') : baseSha;
+  return { repo, baseSha, startSha, headSha };
 }
+
+/** The number of files featureRepo's feature branch changes, besides the `extra` ones. */
+export const FEATURE_FILES = 4;

@@ -1,22 +1,42 @@
 import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
+import { redactSecrets } from '../../domain/redact.js';
 import { ForgeError } from '../forge.js';
 
-/** Maps a gitbeaker failure to a ForgeError. The message names the status and GitLab's text, never a token. */
-export function toForgeError(error: unknown, doing: string): ForgeError {
+/** Retry-After is either seconds or an HTTP date. */
+function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
+}
+
+function fromStatus(status: number, message: string, retryAfter: string | null): ForgeError {
+  if (status === 401 || status === 403) return new ForgeError('ERR_FORGE_UNAUTHORIZED', message);
+  if (status === 404) return new ForgeError('ERR_FORGE_NOT_FOUND', message);
+  if (status === 400 || status === 409 || status === 422) return new ForgeError('ERR_FORGE_INVALID', message);
+  if (status === 429) return new ForgeError('ERR_FORGE_RATE_LIMITED', message, retryAfterMs(retryAfter));
+  return new ForgeError('ERR_FORGE_UNAVAILABLE', message);
+}
+
+/**
+ * Maps a gitbeaker failure to a ForgeError. gitbeaker throws GitbeakerRequestError (with `cause.response`) for
+ * a non-2xx answer, GitbeakerRetryError after 10 attempts at 429/502, GitbeakerTimeoutError at `queryTimeout`,
+ * and fetch's TypeError on network errors. The message names what failed and GitLab's answer, never a token.
+ */
+export function toForgeError(error: unknown, doing: string, secrets: readonly string[] = []): ForgeError {
   if (error instanceof ForgeError) return error;
+  const clean = (text: string) => redactSecrets(text, secrets).slice(0, 500);
   if (error instanceof GitbeakerRequestError && error.cause?.response) {
     const { status, headers } = error.cause.response;
-    const message = `${doing}: GitLab answered ${status} ${error.cause.description}`.slice(0, 500);
-    if (status === 401 || status === 403) return new ForgeError('ERR_FORGE_UNAUTHORIZED', message);
-    if (status === 404) return new ForgeError('ERR_FORGE_NOT_FOUND', message);
-    if (status === 400 || status === 422) return new ForgeError('ERR_FORGE_INVALID', message);
-    if (status === 429) {
-      const retryAfter = Number(headers.get('retry-after'));
-      return new ForgeError('ERR_FORGE_RATE_LIMITED', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
-    }
-    return new ForgeError('ERR_FORGE_UNAVAILABLE', message);
+    const message = clean(`${doing}: GitLab answered ${status}${error.cause.description ? ` (${error.cause.description})` : ''}`);
+    return fromStatus(status, message, headers.get('retry-after'));
   }
-  if (error instanceof GitbeakerRetryError) return new ForgeError('ERR_FORGE_RATE_LIMITED', `${doing}: ${error.message}`);
-  if (error instanceof GitbeakerTimeoutError) return new ForgeError('ERR_FORGE_UNAVAILABLE', `${doing}: request timed out`);
-  return new ForgeError('ERR_FORGE_UNAVAILABLE', `${doing}: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof GitbeakerRetryError) {
+    const status = Number(/last status code: (\d+)/.exec(error.message)?.[1] ?? 0);
+    return fromStatus(status === 429 ? 429 : 503, clean(`${doing}: GitLab kept answering ${status || 'errors'} after retries`), null);
+  }
+  if (error instanceof GitbeakerTimeoutError) return new ForgeError('ERR_FORGE_UNAVAILABLE', clean(`${doing}: GitLab did not answer in time`));
+  const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+  return new ForgeError('ERR_FORGE_UNAVAILABLE', clean(`${doing}: ${reason}`));
 }

@@ -1,65 +1,112 @@
 import type { ChangeRef } from '../../domain/change-ref.js';
-import type { ChangeSnapshot } from '../../domain/change-snapshot.js';
+import type { ChangedFile, ChangeSnapshot } from '../../domain/change-snapshot.js';
 import { fingerprintIn, SUMMARY_MARKER } from '../../domain/render.js';
-import type { Forge, InlineCommentTarget } from '../forge.js';
+import type { Logger } from '../../logger.js';
+import { ForgeError, type Forge, type InlineCommentTarget } from '../forge.js';
 import type { GitLabClient } from './gitlab-client.js';
 import { toForgeError } from './gitlab-errors.js';
 
-const PER_PAGE = 100;
-
-async function attempt<T>(doing: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toForgeError(error, doing);
-  }
+export interface GitLabForgeOptions {
+  /** Page size for lists (GitLab's maximum is 100). */
+  perPage?: number;
+  /** How often to re-read a change that got a new diff version while it was being read. Default 3. */
+  maxReadAttempts?: number;
+  /** Strings (e.g. the token) scrubbed from error messages, on top of token-shaped strings. */
+  secrets?: readonly string[];
+  logger?: Logger;
 }
+
+interface DiffLike {
+  old_path: string;
+  new_path: string;
+  new_file: boolean;
+  deleted_file: boolean;
+  renamed_file: boolean;
+  diff: string;
+}
+
+const toChangedFile = (diff: DiffLike): ChangedFile => ({
+  oldPath: diff.old_path,
+  newPath: diff.new_path,
+  newFile: diff.new_file,
+  deletedFile: diff.deleted_file,
+  renamedFile: diff.renamed_file,
+  diff: diff.diff,
+});
 
 function mrState(state: string): ChangeSnapshot['state'] {
   return state === 'merged' || state === 'closed' || state === 'locked' ? state : 'opened';
 }
 
 /** The `Forge` for GitLab, through gitbeaker. `api` is built by the caller (see createGitLabClient). */
-export function createGitLabForge(api: GitLabClient): Forge {
+export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions = {}): Forge {
+  const perPage = Math.min(options.perPage ?? 100, 100);
+  const maxReadAttempts = Math.max(options.maxReadAttempts ?? 3, 1);
+  const secrets = options.secrets ?? [];
+
+  async function attempt<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toForgeError(error, doing, secrets);
+    }
+  }
+
+  /** The token's user: only notes it wrote count as forgebot's (a human may quote a marker). */
+  let botUserId: Promise<number> | undefined;
+  function ownUserId(): Promise<number> {
+    botUserId ??= api.Users.showCurrentUser().then((user) => user.id);
+    void botUserId.catch(() => (botUserId = undefined));
+    return botUserId;
+  }
+
+  /** One consistent read: the diffs are those of the version whose SHAs we return. */
+  async function readChange(ref: ChangeRef): Promise<ChangeSnapshot | undefined> {
+    const [project, versions] = await Promise.all([
+      api.Projects.show(ref.projectId),
+      api.MergeRequests.allDiffVersions(ref.projectId, ref.number),
+    ]);
+    const latest = versions[0];
+    if (!latest) throw new ForgeError('ERR_FORGE_UNAVAILABLE', `merge request ${ref.projectPath}!${ref.number} has no diff yet`);
+    const diffs = await api.MergeRequests.allDiffs(ref.projectId, ref.number, { perPage });
+    const mr = await api.MergeRequests.show(ref.projectId, ref.number);
+    // A push between the reads makes a newer version: the diffs may belong to it, so read again.
+    const refs = mr.diff_refs as typeof mr.diff_refs | null;
+    if (refs?.head_sha !== latest.head_commit_sha || refs.start_sha !== latest.start_commit_sha) return undefined;
+    return {
+      ref,
+      title: mr.title,
+      description: mr.description ?? '',
+      state: mrState(mr.state),
+      draft: Boolean(mr.draft ?? mr.work_in_progress),
+      baseSha: latest.base_commit_sha,
+      startSha: latest.start_commit_sha,
+      headSha: latest.head_commit_sha,
+      targetBranch: mr.target_branch,
+      cloneUrl: project.http_url_to_repo,
+      files: diffs.map(toChangedFile),
+    };
+  }
+
   return {
-    async getChange(ref: ChangeRef): Promise<ChangeSnapshot> {
-      const where = `reading merge request ${ref.projectPath}!${ref.number}`;
-      return attempt(where, async () => {
-        const [project, mr, versions] = await Promise.all([
-          api.Projects.show(ref.projectId),
-          api.MergeRequests.show(ref.projectId, ref.number),
-          api.MergeRequests.allDiffVersions(ref.projectId, ref.number),
-        ]);
-        const latest = versions[0];
-        if (!latest) throw new Error('the merge request has no diff version yet');
-        const diffs = await api.MergeRequests.allDiffs(ref.projectId, ref.number, { perPage: PER_PAGE });
-        return {
-          ref,
-          title: mr.title,
-          description: mr.description ?? '',
-          state: mrState(mr.state),
-          draft: mr.draft === true || mr.work_in_progress === true,
-          baseSha: latest.base_commit_sha,
-          startSha: latest.start_commit_sha,
-          headSha: latest.head_commit_sha,
-          targetBranch: mr.target_branch,
-          cloneUrl: String(project.http_url_to_repo),
-          files: diffs.map((diff) => ({
-            oldPath: diff.old_path,
-            newPath: diff.new_path,
-            newFile: diff.new_file,
-            deletedFile: diff.deleted_file,
-            renamedFile: diff.renamed_file,
-            diff: diff.diff,
-          })),
-        };
+    async getChange(ref) {
+      return attempt(`reading merge request ${ref.projectPath}!${ref.number}`, async () => {
+        for (let read = 1; read <= maxReadAttempts; read++) {
+          const snapshot = await readChange(ref);
+          if (snapshot) return snapshot;
+          options.logger?.info({ project: ref.projectPath, mr: ref.number, read }, 'merge request changed while it was read; reading again');
+        }
+        throw new ForgeError('ERR_FORGE_UNAVAILABLE', `merge request ${ref.projectPath}!${ref.number} kept changing while it was read`);
       });
     },
 
     async upsertSummary(ref, body) {
       return attempt(`posting the summary on ${ref.projectPath}!${ref.number}`, async () => {
-        const notes = await api.MergeRequestNotes.all(ref.projectId, ref.number, { perPage: PER_PAGE });
-        const existing = notes.find((note) => !note.system && note.body.startsWith(SUMMARY_MARKER));
+        const [userId, notes] = await Promise.all([
+          ownUserId(),
+          api.MergeRequestNotes.all(ref.projectId, ref.number, { perPage, sort: 'desc', orderBy: 'created_at' }),
+        ]);
+        const existing = notes.find((note) => !note.system && note.author.id === userId && note.body.includes(SUMMARY_MARKER));
         if (existing) {
           await api.MergeRequestNotes.edit(ref.projectId, ref.number, existing.id, { body });
           return { id: String(existing.id), created: false };
@@ -71,10 +118,10 @@ export function createGitLabForge(api: GitLabClient): Forge {
 
     async postedFindingFingerprints(ref) {
       return attempt(`reading discussions of ${ref.projectPath}!${ref.number}`, async () => {
-        const discussions = await api.MergeRequestDiscussions.all(ref.projectId, ref.number, { perPage: PER_PAGE });
+        const [userId, discussions] = await Promise.all([ownUserId(), api.MergeRequestDiscussions.all(ref.projectId, ref.number, { perPage })]);
         const fingerprints = new Set<string>();
-        for (const discussion of discussions) {
-          const fingerprint = fingerprintIn(discussion.notes?.[0]?.body ?? '');
+        for (const note of discussions.flatMap((discussion) => discussion.notes ?? [])) {
+          const fingerprint = note.author.id === userId ? fingerprintIn(note.body) : undefined;
           if (fingerprint) fingerprints.add(fingerprint);
         }
         return fingerprints;
@@ -83,19 +130,20 @@ export function createGitLabForge(api: GitLabClient): Forge {
 
     async postInlineComment(ref, target: InlineCommentTarget, body) {
       return attempt(`commenting on ${target.newPath} in ${ref.projectPath}!${ref.number}`, async () => {
+        const { newLine, oldLine } = target.position;
         const discussion = await api.MergeRequestDiscussions.create(ref.projectId, ref.number, body, {
           position: {
+            positionType: 'text',
             baseSha: target.refs.baseSha,
             startSha: target.refs.startSha,
             headSha: target.refs.headSha,
-            positionType: 'text',
             oldPath: target.oldPath,
             newPath: target.newPath,
-            ...(target.position.newLine !== undefined ? { newLine: String(target.position.newLine) } : {}),
-            ...(target.position.oldLine !== undefined ? { oldLine: String(target.position.oldLine) } : {}),
+            ...(newLine !== undefined ? { newLine: String(newLine) } : {}),
+            ...(oldLine !== undefined ? { oldLine: String(oldLine) } : {}),
           },
         });
-        return { id: String(discussion.id) };
+        return { id: discussion.id };
       });
     },
   };

@@ -1,2 +1,3 @@
-export { createGitLabClient, type GitLabClient } from './gitlab-client.js';
-export { createGitLabForge } from './gitlab-forge.js';
+export { createGitLabClient, type GitLabClient, type GitLabClientOptions } from './gitlab-client.js';
+export { toForgeError } from './gitlab-errors.js';
+export { createGitLabForge, type GitLabForgeOptions } from './gitlab-forge.js';

@@ -47,7 +47,7 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     cleanups.unshift(() => server.close());
     const connection = await connectTemporalWorker(effective);
     cleanups.unshift(() => connection.close());
-    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective) });
+    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger) });
     const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective) });
     const running = Promise.all([worker.run(), agentWorker.run()]);
     logger.info({ webhook: `${server.url}/webhook/gitlab`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');

@@ -12,7 +12,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   await ensureSearchAttributes(config, logger);
   const connection = await connectTemporalWorker(config);
   try {
-    const worker = await createMainWorker({ config, connection, forges: createForges(config) });
+    const worker = await createMainWorker({ config, connection, forges: createForges(config, logger) });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
     await worker.run();
   } finally {

@@ -1,9 +1,27 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { gitlabRoutes } from './routes.js';
-import { FakeGitLabState, type FakeProject, type NewMergeRequest } from './state.js';
+import {
+  FakeGitLabState,
+  type DiffVersion,
+  type FakeDiscussion,
+  type FakeMergeRequest,
+  type FakeNote,
+  type FakeProject,
+  type ForeignNote,
+  type MergeRequestState,
+  type NewMergeRequest,
+} from './state.js';
 
+export interface FakeGitLabOptions {
+  /** The only token the API accepts (`PRIVATE-TOKEN` or `Authorization: Bearer`). */
+  token: string;
+  /** The token's user: authors every note created through the API. Default `forgebot`. */
+  botUsername?: string;
+}
+
+/** The next `times` requests matching `method` and `pathPattern` (tested on the path after `/api/v4`) answer `status`. */
 export interface InjectedFailure {
   method: string;
   pathPattern: RegExp;
@@ -12,45 +30,51 @@ export interface InjectedFailure {
   headers?: Record<string, string>;
 }
 
+/** Runs `action` (e.g. a push and refreshMergeRequest) just before the next matching request is answered. */
+export interface InjectedAction {
+  method: string;
+  pathPattern: RegExp;
+  action: () => Promise<void> | void;
+}
+
 /**
  * A fake GitLab REST API (v4) for tests and demo mode, backed by real git repositories:
  * the paths, fields, status codes, pagination headers and position checks follow GitLab's.
  */
 export class FakeGitLab {
   readonly state: FakeGitLabState;
+  /** Every request the fake received (after auth): `METHOD /path`, the path after `/api/v4`. */
+  readonly requests: string[] = [];
+  /** The base URL (`http://127.0.0.1:<port>`) once started. */
+  url = '';
   private server: Server | undefined;
   private failures: InjectedFailure[] = [];
-  /** Every request the fake answered: `METHOD /path`. */
-  readonly requests: string[] = [];
-  url = '';
+  private actions: InjectedAction[] = [];
 
-  constructor(private readonly options: { token: string; botUsername?: string }) {
-    this.state = new FakeGitLabState({ id: 99, username: options.botUsername ?? 'forgebot', name: 'forgebot' });
+  constructor(private readonly options: FakeGitLabOptions) {
+    const username = options.botUsername ?? 'forgebot';
+    this.state = new FakeGitLabState({ id: 99, username, name: username });
   }
 
   async start(port = 0): Promise<{ url: string }> {
+    if (this.server) return { url: this.url };
     const app = express();
-    app.use('/api/v4', (req, res, next) => {
-      this.requests.push(`${req.method} ${req.path}`);
-      const token = req.get('private-token') ?? req.get('authorization')?.replace(/^Bearer /i, '');
-      if (token !== this.options.token) return void res.status(401).json({ message: '401 Unauthorized' });
-      const failure = this.failures.find((f) => f.method === req.method && f.pathPattern.test(req.path) && f.times > 0);
-      if (failure) {
-        failure.times -= 1;
-        return void res.status(failure.status).set(failure.headers ?? {}).json({ message: `${failure.status} injected failure` });
-      }
-      next();
-    });
+    app.disable('x-powered-by');
+    app.use('/api/v4', this.authenticate, this.runActions, this.injectFailures);
     app.use('/api/v4', express.raw({ type: () => true, limit: '10mb' }), gitlabRoutes(this.state, () => this.url));
     app.use((_req, res) => void res.status(404).json({ error: '404 Not Found' }));
-    const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => void res.status(500).json({ message: `500 ${error.message}` });
+    const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => {
+      if (error instanceof SyntaxError) return void res.status(400).json({ error: 'body is not valid JSON' });
+      res.status(500).json({ message: `500 Internal Server Error: ${error.message}` });
+    };
     app.use(onError);
-    this.server = app.listen(port, '127.0.0.1');
+    const server = app.listen(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('listening', resolve);
-      this.server!.once('error', reject);
+      server.once('listening', resolve);
+      server.once('error', reject);
     });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return { url: this.url };
   }
 
@@ -62,34 +86,83 @@ export class FakeGitLab {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** `repoDir` is a real git repository; API answers give `file://<repoDir>` as `http_url_to_repo`. */
   addProject(project: FakeProject): void {
     this.state.addProject(project);
   }
 
-  addMergeRequest(input: NewMergeRequest) {
+  /** Creates the MR with its first diff version, computed with git from the branches' tips. */
+  addMergeRequest(input: NewMergeRequest): Promise<FakeMergeRequest> {
     return this.state.addMergeRequest(input);
   }
 
-  refreshMergeRequest(projectId: number, iid: number) {
+  /** After new commits on the source (or target) branch: records a new diff version, newest first. */
+  refreshMergeRequest(projectId: number, iid: number): Promise<DiffVersion> {
     return this.state.refreshMergeRequest(projectId, iid);
   }
 
-  setMergeRequestState(projectId: number, iid: number, state: 'opened' | 'closed' | 'merged'): void {
-    const mr = this.state.mergeRequest(projectId, iid);
-    if (!mr) throw new Error(`fake GitLab: no merge request ${projectId}!${iid}`);
-    mr.state = state;
+  setMergeRequestState(projectId: number, iid: number, state: MergeRequestState): void {
+    this.state.requireMergeRequest(projectId, iid).state = state;
   }
 
-  /** The next `times` requests matching method + path answer `status`. */
+  setDraft(projectId: number, iid: number, draft: boolean): void {
+    this.state.requireMergeRequest(projectId, iid).draft = draft;
+  }
+
+  /** A note by a human (or a system note), which the token's user may read but not edit. */
+  addForeignNote(projectId: number, iid: number, note: ForeignNote): FakeNote {
+    return this.state.addForeignNote(projectId, iid, note);
+  }
+
   failNext(failure: InjectedFailure): void {
-    this.failures.push({ ...failure });
+    this.failures.push({ ...failure, method: failure.method.toUpperCase() });
   }
 
-  notes(projectId: number, iid: number) {
+  /** Simulates something happening at GitLab while a client is in the middle of its reads. */
+  beforeNext(action: InjectedAction): void {
+    this.actions.push({ ...action, method: action.method.toUpperCase() });
+  }
+
+  /** Every note of the MR, oldest first (plain notes and the notes of discussions). */
+  notes(projectId: number, iid: number): FakeNote[] {
     return this.state.mergeRequest(projectId, iid)?.discussions.flatMap((d) => d.notes) ?? [];
   }
 
-  discussions(projectId: number, iid: number) {
+  /** The MR's discussions, oldest first, with their notes' positions. */
+  discussions(projectId: number, iid: number): FakeDiscussion[] {
     return this.state.mergeRequest(projectId, iid)?.discussions ?? [];
   }
+
+  private readonly authenticate: RequestHandler = (req, res, next) => {
+    const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const token = req.get('private-token') || bearer;
+    if (token !== this.options.token) return void res.status(401).json({ message: '401 Unauthorized' });
+    this.requests.push(`${req.method} ${req.path}`);
+    next();
+  };
+
+  private readonly runActions: RequestHandler = (req, _res, next) => {
+    const index = this.actions.findIndex((a) => a.method === req.method && a.pathPattern.test(req.path));
+    const [action] = index >= 0 ? this.actions.splice(index, 1) : [];
+    if (!action) return next();
+    Promise.resolve(action.action()).then(() => next(), next);
+  };
+
+  private readonly injectFailures: RequestHandler = (req, res, next) => {
+    const failure = this.failures.find((f) => f.times > 0 && f.method === req.method && f.pathPattern.test(req.path));
+    if (!failure) return next();
+    failure.times -= 1;
+    this.failures = this.failures.filter((f) => f.times > 0);
+    res.status(failure.status).set(failure.headers ?? {}).json({ message: `${failure.status} ${statusText(failure.status)}` });
+  };
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+  return texts[status] ?? 'Injected failure';
+}
+
+/** Creates a fake GitLab; call `start()` to listen on 127.0.0.1. */
+export function createFakeGitLab(options: FakeGitLabOptions): FakeGitLab {
+  return new FakeGitLab(options);
 }

@@ -10,6 +10,7 @@ export interface FakeUser {
 export interface FakeProject {
   id: number;
   pathWithNamespace: string;
+  /** A real git repository (bare or not) on disk; the API answers a `file://` clone URL to it. */
   repoDir: string;
 }
 
@@ -38,6 +39,7 @@ export interface NotePosition {
 
 export interface FakeNote {
   id: number;
+  /** `null` for a plain note, `DiscussionNote` in a thread, `DiffNote` on a diff line. */
   type: 'DiffNote' | 'DiscussionNote' | null;
   body: string;
   author: FakeUser;
@@ -58,13 +60,15 @@ export interface FakeDiscussion {
   notes: FakeNote[];
 }
 
+export type MergeRequestState = 'opened' | 'closed' | 'merged' | 'locked';
+
 export interface FakeMergeRequest {
   id: number;
   iid: number;
   projectId: number;
   title: string;
   description: string;
-  state: 'opened' | 'closed' | 'merged';
+  state: MergeRequestState;
   draft: boolean;
   sourceBranch: string;
   targetBranch: string;
@@ -82,29 +86,50 @@ export interface NewMergeRequest {
   description?: string;
   sourceBranch: string;
   targetBranch: string;
+  /** Username of the author; `alice` when left out. */
   author?: string;
   draft?: boolean;
+}
+
+/** A note written by someone other than the token's user (a human, or GitLab itself when `system`). */
+export interface ForeignNote {
+  body: string;
+  author?: string;
+  system?: boolean;
 }
 
 /** Everything the fake GitLab holds. Diff versions are computed from the project's real git repository. */
 export class FakeGitLabState {
   readonly projects = new Map<number, FakeProject>();
   readonly mergeRequests = new Map<string, FakeMergeRequest>();
+  private readonly users = new Map<string, FakeUser>();
   private nextId = 1000;
 
-  constructor(readonly botUser: FakeUser) {}
+  /** `botUser` is the user the API token belongs to: it authors every note created through the API. */
+  constructor(readonly botUser: FakeUser) {
+    this.users.set(botUser.username, botUser);
+  }
 
   id(): number {
     return this.nextId++;
   }
 
-  addProject(project: FakeProject): void {
-    this.projects.set(project.id, project);
+  user(username: string): FakeUser {
+    let user = this.users.get(username);
+    if (!user) {
+      user = { id: this.id(), username, name: username };
+      this.users.set(username, user);
+    }
+    return user;
   }
 
+  addProject(project: FakeProject): void {
+    this.projects.set(project.id, { ...project });
+  }
+
+  /** By numeric id or by `group/project` path, as GitLab's `:id` accepts both. */
   findProject(idOrPath: string): FakeProject | undefined {
-    const byId = this.projects.get(Number(idOrPath));
-    if (byId) return byId;
+    if (/^\d+$/.test(idOrPath)) return this.projects.get(Number(idOrPath));
     return [...this.projects.values()].find((project) => project.pathWithNamespace === idOrPath);
   }
 
@@ -112,10 +137,15 @@ export class FakeGitLabState {
     return this.mergeRequests.get(`${projectId}!${iid}`);
   }
 
+  requireMergeRequest(projectId: number, iid: number): FakeMergeRequest {
+    const mr = this.mergeRequest(projectId, iid);
+    if (!mr) throw new Error(`fake GitLab: no merge request ${projectId}!${iid}`);
+    return mr;
+  }
+
   async addMergeRequest(input: NewMergeRequest): Promise<FakeMergeRequest> {
-    const project = this.projects.get(input.projectId);
-    if (!project) throw new Error(`fake GitLab: no project ${input.projectId}`);
-    const username = input.author ?? 'alice';
+    if (!this.projects.has(input.projectId)) throw new Error(`fake GitLab: no project ${input.projectId}`);
+    if (this.mergeRequest(input.projectId, input.iid)) throw new Error(`fake GitLab: merge request ${input.projectId}!${input.iid} exists`);
     const mr: FakeMergeRequest = {
       id: this.id(),
       iid: input.iid,
@@ -126,23 +156,62 @@ export class FakeGitLabState {
       draft: input.draft ?? false,
       sourceBranch: input.sourceBranch,
       targetBranch: input.targetBranch,
-      author: { id: 7, username, name: username },
+      author: this.user(input.author ?? 'alice'),
       createdAt: new Date().toISOString(),
       versions: [],
       discussions: [],
     };
+    await this.computeVersion(mr);
     this.mergeRequests.set(`${input.projectId}!${input.iid}`, mr);
-    await this.refreshMergeRequest(input.projectId, input.iid);
     return mr;
   }
 
-  /** After commits were pushed to the source branch: a new diff version, as GitLab makes one per push. */
+  /** After commits were pushed to the source or target branch: a new diff version, as GitLab makes one per push. */
   async refreshMergeRequest(projectId: number, iid: number): Promise<DiffVersion> {
-    const project = this.projects.get(projectId);
-    const mr = this.mergeRequest(projectId, iid);
-    if (!project || !mr) throw new Error(`fake GitLab: no merge request ${projectId}!${iid}`);
-    const head = (await git(project.repoDir, 'rev-parse', `refs/heads/${mr.sourceBranch}`)).trim();
-    const start = (await git(project.repoDir, 'rev-parse', `refs/heads/${mr.targetBranch}`)).trim();
+    return this.computeVersion(this.requireMergeRequest(projectId, iid));
+  }
+
+  /** A note by someone else (a human reply, or a system note such as "added 1 commit"). */
+  addForeignNote(projectId: number, iid: number, input: ForeignNote): FakeNote {
+    const mr = this.requireMergeRequest(projectId, iid);
+    const note = this.newNote(mr, input.body, { author: this.user(input.author ?? 'alice'), system: input.system ?? false });
+    mr.discussions.push({ id: this.newDiscussionId(), individual_note: true, notes: [note] });
+    return note;
+  }
+
+  newNote(
+    mr: FakeMergeRequest,
+    body: string,
+    options: { author?: FakeUser; system?: boolean; position?: NotePosition; inThread?: boolean } = {},
+  ): FakeNote {
+    const now = new Date().toISOString();
+    const threaded = options.position !== undefined || options.inThread === true;
+    return {
+      id: this.id(),
+      type: options.position ? 'DiffNote' : threaded ? 'DiscussionNote' : null,
+      body,
+      author: options.author ?? this.botUser,
+      created_at: now,
+      updated_at: now,
+      system: options.system ?? false,
+      noteable_id: mr.id,
+      noteable_type: 'MergeRequest',
+      noteable_iid: mr.iid,
+      resolvable: threaded,
+      resolved: false,
+      ...(options.position ? { position: options.position } : {}),
+    };
+  }
+
+  newDiscussionId(): string {
+    return randomBytes(20).toString('hex');
+  }
+
+  private async computeVersion(mr: FakeMergeRequest): Promise<DiffVersion> {
+    const project = this.projects.get(mr.projectId);
+    if (!project) throw new Error(`fake GitLab: no project ${mr.projectId}`);
+    const head = (await git(project.repoDir, 'rev-parse', '--verify', `refs/heads/${mr.sourceBranch}^{commit}`)).trim();
+    const start = (await git(project.repoDir, 'rev-parse', '--verify', `refs/heads/${mr.targetBranch}^{commit}`)).trim();
     const base = (await git(project.repoDir, 'merge-base', start, head)).trim();
     const files = await diffFiles(project.repoDir, base, head);
     const version: DiffVersion = {
@@ -158,9 +227,5 @@ export class FakeGitLabState {
     };
     mr.versions.unshift(version);
     return version;
-  }
-
-  newDiscussionId(): string {
-    return randomBytes(20).toString('hex');
   }
 }

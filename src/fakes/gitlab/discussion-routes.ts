@@ -1,0 +1,39 @@
+import express, { type Router } from 'express';
+import { paginate } from './pagination.js';
+import { requestFields } from './request-body.js';
+import { badRequest, notFound, withMergeRequest } from './route-helpers.js';
+import { serializeDiscussion } from './serialize.js';
+import type { FakeDiscussion, FakeGitLabState, NotePosition } from './state.js';
+import { validatePosition } from './validate-position.js';
+
+/** `GET/POST …/discussions` (diff notes with validated positions) and `PUT …/discussions/:id?resolved=`. */
+export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string): Router {
+  const router = express.Router();
+  const base = '/projects/:id/merge_requests/:iid/discussions';
+  router.get(base, withMergeRequest(state, ({ mr }, req, res) =>
+    res.json(paginate(req, res, mr.discussions).map((discussion) => serializeDiscussion(discussion, baseUrl())))));
+  router.post(base, withMergeRequest(state, async ({ mr }, req, res) => {
+    const fields = await requestFields(req);
+    if (!fields.body) return badRequest(res, 'body is missing');
+    let position: NotePosition | undefined;
+    if (Object.keys(fields).some((key) => key.startsWith('position['))) {
+      const checked = validatePosition(mr, fields);
+      if (typeof checked === 'string') return badRequest(res, checked);
+      position = checked;
+    }
+    const note = state.newNote(mr, fields.body, position ? { position } : { inThread: true });
+    const discussion: FakeDiscussion = { id: state.newDiscussionId(), individual_note: false, notes: [note] };
+    mr.discussions.push(discussion);
+    res.status(201).json(serializeDiscussion(discussion, baseUrl()));
+  }));
+  router.put(`${base}/:discussionId`, withMergeRequest(state, async ({ mr }, req, res) => {
+    const discussion = mr.discussions.find((d) => d.id === req.params.discussionId);
+    if (!discussion) return notFound(res);
+    const fields = await requestFields(req);
+    if (fields.resolved !== 'true' && fields.resolved !== 'false') return badRequest(res, 'resolved is missing');
+    if (discussion.individual_note) return badRequest(res, 'discussion is not resolvable');
+    for (const note of discussion.notes) if (note.resolvable) note.resolved = fields.resolved === 'true';
+    res.json(serializeDiscussion(discussion, baseUrl()));
+  }));
+  return router;
+}
