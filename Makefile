@@ -6,7 +6,7 @@ setup:
 	@./scripts/setup.sh
 
 dev: setup
-	@$(RUN) node --import tsx src/cli/main.ts dev
+	@LOG_FORMAT=$${LOG_FORMAT:-pretty} $(RUN) node --import tsx src/cli/main.ts dev
 
 typecheck: setup
 	@$(RUN) npm run --silent typecheck

@@ -16,6 +16,12 @@ const redactPaths = [
   'headers.authorization',
 ];
 
-export function createLogger(level: string, name = 'forgebot'): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } });
+/** JSON lines for machines (the default); `pretty` for a person at a terminal (`make dev`). */
+export function createLogger(level: string, format: 'json' | 'pretty' = 'json', name = 'forgebot'): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(format === 'pretty' ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', destination: 2 } } } : {}),
+  });
 }

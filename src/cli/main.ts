@@ -22,7 +22,7 @@ function withConfig(action: Action, env: Record<string, string | undefined> = pr
       }
       throw error;
     }
-    await action(config, createLogger(config.LOG_LEVEL));
+    await action(config, createLogger(config.LOG_LEVEL, config.LOG_FORMAT));
   };
 }
 

@@ -5,10 +5,19 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
 };
 
-/** Sends the Temporal SDK's logs (worker state, workflow and activity logs) through our pino logger. Once per process. */
+/** Expected on the agent worker, which runs activities only: not worth a warning. */
+const expected = /^No (workflows|Nexus services) registered/;
+
+/**
+ * Sends the Temporal SDK's logs (worker state, workflow and activity logs) through our pino logger, one level
+ * quieter than our own (SDK info → debug), so that forgebot's own lines stand out. Once per process.
+ */
 export function installTemporalLogging(logger: Logger): void {
   const temporal = logger.child({ component: 'temporal' });
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => temporal[levels[level]](meta ?? {}, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const quieter = level === 'INFO' || expected.test(message) ? 'debug' : levels[level];
+    temporal[quieter](meta ?? {}, message);
+  };
   Runtime.install({
     logger: {
       log,

@@ -52,7 +52,8 @@ export function demoReviewer(request: MessagesRequest): ScriptedReply {
   const turns = request.messages.filter((message) => message.role === 'assistant').length;
   if (turns === 0) return { content: [{ type: 'text', text: 'Let me look at the repository layout first.' }, toolUse('list_files', { directory: '.' })], stop_reason: 'tool_use' };
   const brief = textOf(request.messages[0]?.content ?? '');
-  const findings = demoFindings(brief);
+  const order = ['blocker', 'major', 'minor', 'nit'];
+  const findings = demoFindings(brief).sort((x, y) => order.indexOf(x.severity) - order.indexOf(y.severity));
   const summary = findings.length === 0
     ? 'The change looks good to me: no problems found.'
     : `This change has ${findings.length} finding(s); the most serious: ${findings[0]?.title}. (Demo reviewer: rule-based, no model involved.)`;
