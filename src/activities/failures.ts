@@ -1,15 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ForgeError } from './forge.js';
+import { PERMANENT_ERROR_TYPES } from './permanent-errors.js';
 import { SandboxError } from './sandbox/sandbox.js';
-
-/** Error types a workflow must not retry: retrying cannot fix them. */
-export const PERMANENT_ERROR_TYPES = [
-  'ERR_FORGE_NOT_FOUND',
-  'ERR_FORGE_UNAUTHORIZED',
-  'ERR_FORGE_INVALID',
-  'ERR_UNKNOWN_FORGE',
-  'ERR_RUNNER_OUTPUT',
-] as const;
 
 /** Turns the typed errors of forges and sandboxes into Temporal failures that keep their type. */
 export function toActivityFailure(error: unknown): unknown {
@@ -23,11 +15,9 @@ export function toActivityFailure(error: unknown): unknown {
     });
   }
   if (error instanceof SandboxError) {
-    return ApplicationFailure.create({
-      type: error.code,
-      message: error.message,
-      nonRetryable: error.code === 'ERR_RUNNER_OUTPUT',
-    });
+    // A runner failure keeps the runner's own code (ERR_MODEL_UNAUTHORIZED, …) as its type.
+    const type = error.runnerCode ?? error.code;
+    return ApplicationFailure.create({ type, message: error.message, nonRetryable: PERMANENT_ERROR_TYPES.includes(type) });
   }
   return error;
 }

@@ -1,6 +1,7 @@
 // The runner: runs inside the sandbox. Input: the task (FORGEBOT_TASK or FORGEBOT_TASK_FILE) and secrets from the
 // environment. Output: logs on stderr; one framed JSON result, printed last on stdout. Exit code 0 or 1.
 import { readFile } from 'node:fs/promises';
+import Anthropic from '@anthropic-ai/sdk';
 import { pino } from 'pino';
 import { frame } from './result-frame.js';
 import { runReview } from './run-review.js';
@@ -23,6 +24,15 @@ async function readTask(): Promise<RunnerTask> {
   return parsed.data;
 }
 
+/** Codes the agent activity treats as permanent (see activities/permanent-errors.ts) or transient. */
+function runnerErrorCode(error: unknown): string {
+  if (error instanceof RunnerError) return error.code;
+  if (error instanceof Anthropic.AuthenticationError || error instanceof Anthropic.PermissionDeniedError) return 'ERR_MODEL_UNAUTHORIZED';
+  if (error instanceof Anthropic.BadRequestError || error instanceof Anthropic.NotFoundError) return 'ERR_MODEL_INVALID_REQUEST';
+  if (error instanceof Anthropic.APIError) return 'ERR_MODEL_UNAVAILABLE';
+  return 'ERR_RUNNER';
+}
+
 try {
   const task = await readTask();
   const apiKey = process.env.ANTHROPIC_API_KEY;
@@ -40,7 +50,7 @@ try {
   log.info({ findings: result.findings.length, usage: result.usage }, 'review finished');
   process.stdout.write(frame({ result }));
 } catch (error) {
-  const code = error instanceof RunnerError ? error.code : 'ERR_RUNNER';
+  const code = runnerErrorCode(error);
   const message = redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 2000);
   log.error({ code }, 'runner failed');
   process.stdout.write(frame({ error: { code, message } }));

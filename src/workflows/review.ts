@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { AgentActivities } from '../activities/agent-activities.js';
 import type { ForgeActivities } from '../activities/forge-activities.js';
+import { PERMANENT_ERROR_TYPES } from '../activities/permanent-errors.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
 import {
   changeClosedSignal,
@@ -25,11 +26,10 @@ import {
 } from './definitions.js';
 import { failureReason } from './failure-reason.js';
 
-const PERMANENT = ['ERR_FORGE_NOT_FOUND', 'ERR_FORGE_UNAUTHORIZED', 'ERR_FORGE_INVALID', 'ERR_UNKNOWN_FORGE', 'ERR_RUNNER_OUTPUT'];
 
 const forge = proxyActivities<ForgeActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT },
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 /**
@@ -43,7 +43,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     startToCloseTimeout: settings.agentTimeoutMs + 60_000,
     heartbeatTimeout: '1 minute',
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '10s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT },
+    retry: { initialInterval: '10s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
   });
 
   const status: ReviewStatus = {

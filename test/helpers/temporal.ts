@@ -23,7 +23,7 @@ export function temporalCliPath(): string | undefined {
  * — never a skip — when no server can be started.
  */
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
-  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'warn'));
+  installTemporalLogging(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));
   const path = temporalCliPath();
   try {
     return await TestWorkflowEnvironment.createLocal({

@@ -108,7 +108,7 @@ export function createLocalSandbox(options: { logger: Logger; workRoot?: string;
           const code = exitCode === 0 ? 'ERR_RUNNER_OUTPUT' : 'ERR_RUNNER_FAILED';
           throw new SandboxError(code, `runner exited with ${exitCode}: ${error instanceof Error ? error.message : String(error)}`);
         }
-        if ('error' in frame) throw new SandboxError('ERR_RUNNER_FAILED', `${frame.error.code}: ${frame.error.message}`);
+        if ('error' in frame) throw new SandboxError('ERR_RUNNER_FAILED', `${frame.error.code}: ${frame.error.message}`, frame.error.code);
         return frame.result;
       } finally {
         await rm(workspace, { recursive: true, force: true });

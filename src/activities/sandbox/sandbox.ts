@@ -33,6 +33,8 @@ export class SandboxError extends Error {
   constructor(
     readonly code: SandboxErrorCode,
     message: string,
+    /** The runner's own error code, when the runner reported one. */
+    readonly runnerCode?: string,
   ) {
     super(message);
     this.name = 'SandboxError';

@@ -1,0 +1,14 @@
+/**
+ * Failure types that retrying cannot fix: activities throw them non-retryable, and the workflow's retry
+ * policies list them too. No imports: the workflow bundle uses this file.
+ */
+export const PERMANENT_ERROR_TYPES = [
+  'ERR_FORGE_NOT_FOUND', // unknown project or change
+  'ERR_FORGE_UNAUTHORIZED', // bad or under-scoped forge token
+  'ERR_FORGE_INVALID', // the forge refused the request itself
+  'ERR_UNKNOWN_FORGE', // no connection configured for that forge
+  'ERR_RUNNER_OUTPUT', // the runner returned no valid result
+  'ERR_RUNNER_INPUT', // the runner refused its task
+  'ERR_MODEL_UNAUTHORIZED', // the model API refused the key
+  'ERR_MODEL_INVALID_REQUEST', // the model API refused the request (e.g. an unknown model)
+];
