@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { findTemporalCli } from '../../src/cli/demo/temporal-dev-server.js';
 import { createLogger } from '../../src/logger.js';
 import { installTemporalLogging } from '../../src/workers/temporal-logging.js';
 
@@ -8,14 +8,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The Temporal CLI that `make setup` found or installed; undefined lets the SDK download one. */
 export function temporalCliPath(): string | undefined {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const recorded = `${repoRoot}.tools/temporal-path`;
-  if (existsSync(recorded)) {
-    const path = readFileSync(recorded, 'utf8').trim();
-    if (existsSync(path)) return path;
-  }
-  return undefined;
+  return findTemporalCli(repoRoot, process.env);
 }
 
 /**
