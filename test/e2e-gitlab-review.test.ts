@@ -4,22 +4,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Redis } from 'ioredis';
 import { SUMMARY_MARKER } from '../src/domain/render.js';
-import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { toolUse, type ScriptedReply } from '../src/fakes/anthropic/messages.js';
-import { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { statusQuery } from '../src/workflows/definitions.js';
-import { registerSearchAttributes } from '../src/workers/register-search-attributes.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { eventually, startForgebot, type Stack } from './helpers/forgebot-stack.js';
+import { startWorld, type World } from './helpers/e2e-world.js';
+import { eventually, type Stack } from './helpers/forgebot-stack.js';
+import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
+import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
-import { connectRedis } from './helpers/redis.js';
-import { startTemporal } from './helpers/temporal.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
-
-const GITLAB_TOKEN = 'glpat-e2e-token-0123456789';
-const API_KEY = 'sk-ant-e2e-key-0123456789';
 
 // The real fixture names project 1 "gitlabhq/gitlab-test", MR !1, ms-viewport → master.
 const open = loadFixture('gitlab', 'merge_request--open');
@@ -33,8 +27,8 @@ const finding = (path: string, line: number, side: 'new' | 'old', title: string)
 });
 
 describe('GitLab merge request review, end to end', () => {
+  let world: World;
   let env: TestWorkflowEnvironment;
-  let redis: Redis;
   let repo: TestRepo;
   let gitlab: FakeGitLab;
   let model: FakeAnthropic;
@@ -58,34 +52,19 @@ describe('GitLab merge request review, end to end', () => {
   }
 
   before(async () => {
-    env = await startTemporal();
-    await registerSearchAttributes(env.connection, 'default');
-    redis = await connectRedis();
     repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
     await repo.branch('ms-viewport');
     await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
     await repo.checkout('master');
-    gitlab = new FakeGitLab({ token: GITLAB_TOKEN });
-    await gitlab.start();
-    gitlab.addProject({ id: 1, pathWithNamespace: 'gitlabhq/gitlab-test', repoDir: repo.dir });
-    await gitlab.addMergeRequest({ projectId: 1, iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' });
-    model = new FakeAnthropic({ apiKey: API_KEY });
-    await model.start();
-    stack = await startForgebot(env, redis, {
-      GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN,
-      GITLAB_WEBHOOK_SECRET: TEST_SECRET,
-      ANTHROPIC_API_KEY: API_KEY,
-      ANTHROPIC_BASE_URL: model.url,
+    world = await startWorld({
+      project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
+      mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
     });
+    ({ env, gitlab, model, stack } = world);
   });
   after(async () => {
-    await stack?.stop();
-    await gitlab?.stop();
-    await model?.stop();
+    await world?.stop();
     await repo?.remove();
-    redis?.disconnect();
-    await env?.teardown();
   });
 
   test('a real "open" delivery (sent 20 times at once) → one review: summary note and inline comments at the right lines', async () => {

@@ -3,20 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Redis } from 'ioredis';
 import { SUMMARY_MARKER } from '../src/domain/render.js';
-import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
-import { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { statusQuery } from '../src/workflows/definitions.js';
-import { registerSearchAttributes } from '../src/workers/register-search-attributes.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { eventually, startForgebot, type Stack } from './helpers/forgebot-stack.js';
+import { startWorld, type World } from './helpers/e2e-world.js';
+import { eventually, type Stack } from './helpers/forgebot-stack.js';
+import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
+import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { featureRepo, type TestRepo } from './helpers/git-repo.js';
-import { connectRedis } from './helpers/redis.js';
-import { startTemporal } from './helpers/temporal.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
 
-const GITLAB_TOKEN = 'glpat-failure-token-0123456789';
 const open = loadFixture('gitlab', 'merge_request--open');
 
 /** The real "open" payload, pointed at another project / MR. */
@@ -28,39 +24,25 @@ function openDelivery(projectId: number, iid: number) {
 }
 
 describe('permanent failures, end to end', () => {
+  let world: World;
   let env: TestWorkflowEnvironment;
-  let redis: Redis;
   let repo: TestRepo;
   let gitlab: FakeGitLab;
   let model: FakeAnthropic;
   let stack: Stack;
 
   before(async () => {
-    env = await startTemporal();
-    await registerSearchAttributes(env.connection, 'default');
-    redis = await connectRedis();
     ({ repo } = await featureRepo());
-    gitlab = new FakeGitLab({ token: GITLAB_TOKEN });
-    await gitlab.start();
-    gitlab.addProject({ id: 5, pathWithNamespace: 'gitlabhq/gitlab-test', repoDir: repo.dir });
-    await gitlab.addMergeRequest({ projectId: 5, iid: 1, title: 'Feature', sourceBranch: 'feature', targetBranch: 'main' });
-    model = new FakeAnthropic({ apiKey: 'sk-ant-the-right-key-0000' });
-    await model.start();
-    stack = await startForgebot(env, redis, {
-      GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN,
-      GITLAB_WEBHOOK_SECRET: TEST_SECRET,
-      ANTHROPIC_API_KEY: 'sk-ant-a-revoked-key-1111',
-      ANTHROPIC_BASE_URL: model.url,
+    world = await startWorld({
+      project: { id: 5, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
+      mergeRequest: { iid: 1, title: 'Feature', sourceBranch: 'feature', targetBranch: 'main' },
+      forgebotModelKey: 'sk-ant-a-revoked-key-1111',
     });
+    ({ env, gitlab, model, stack } = world);
   });
   after(async () => {
-    await stack?.stop();
-    await gitlab?.stop();
-    await model?.stop();
+    await world?.stop();
     await repo?.remove();
-    redis?.disconnect();
-    await env?.teardown();
   });
 
   test('a model key the API refuses → ERR_MODEL_UNAUTHORIZED on the MR, after one attempt', async () => {
