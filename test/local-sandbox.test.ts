@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createLocalSandbox } from '../src/activities/sandbox/local.js';
 import { SandboxError } from '../src/activities/sandbox/sandbox.js';
 import { frame } from '../src/agents/result-frame.js';
@@ -68,7 +68,10 @@ describe('local sandbox', () => {
     const result = await sandbox.run(job('review-1'), secrets(), { signal: new AbortController().signal, onProgress: (note) => progress.push(note) });
     assert.equal(result.summary, 'Looks fine.');
     assert.equal(result.headSha, shas.headSha);
+    assert.equal(result.truncated, false);
+    assert.equal(progress[0], 'review started', 'progress notes are the runner log messages');
     assert.deepEqual(await readdir(workRoot), []);
+    assert.deepEqual(model.errors, []);
   });
 
   test('the runner sees only the variables it needs', async () => {
@@ -86,12 +89,62 @@ describe('local sandbox', () => {
     }
   });
 
+  test('the workspace is named after the job, sanitized, and is HOME; the task file is there', async () => {
+    const command = await scriptRunner(
+      'home',
+      `import { readFileSync } from 'node:fs'; const task = JSON.parse(readFileSync(process.env.FORGEBOT_TASK_FILE, 'utf8'));
+       process.stdout.write(${JSON.stringify(frame({ error: { code: 'HOME', message: '' } }))}.replace('"message":""', '"message":' + JSON.stringify(JSON.stringify({ home: process.env.HOME, cwd: process.cwd(), tmp: process.env.TMPDIR, sha: task.repository.headSha }))));`,
+    );
+    const sandbox = createLocalSandbox({ logger, workRoot, runnerCommand: command });
+    await assert.rejects(sandbox.run(job('../review:github:owner/repo:5'), secrets(), { signal: new AbortController().signal }), (error: unknown) => {
+      assert.ok(error instanceof SandboxError && error.runnerCode === 'HOME');
+      const seen = JSON.parse(error.message.replace(/^HOME: /, '')) as { home: string; cwd: string; tmp: string; sha: string };
+      assert.equal(dirname(seen.home), workRoot);
+      assert.match(basename(seen.home), /^review-github-owner-repo-5-/);
+      assert.equal(seen.cwd, seen.home);
+      assert.equal(seen.tmp, join(seen.home, 'tmp'));
+      assert.equal(seen.sha, shas.headSha);
+      return true;
+    });
+    assert.deepEqual(await readdir(workRoot), []);
+  });
+
+  test('a runner that dies without a result: ERR_RUNNER_FAILED with its last words; exit 0 without one: ERR_RUNNER_OUTPUT', async () => {
+    const crash = await scriptRunner('crash', `console.error(JSON.stringify({ level: 50, msg: 'cannot go on', err: { message: 'disk full' } })); process.exit(3);`);
+    await assert.rejects(createLocalSandbox({ logger, workRoot, runnerCommand: crash }).run(job('crash'), secrets(), { signal: new AbortController().signal }), (error: unknown) => {
+      assert.ok(error instanceof SandboxError);
+      assert.equal(error.code, 'ERR_RUNNER_FAILED');
+      assert.match(error.message, /exited with code 3: the runner printed no result block; its last output: cannot go on: disk full$/);
+      return true;
+    });
+    const silent = await scriptRunner('silent', `process.stdout.write('all good, honestly');`);
+    await assert.rejects(createLocalSandbox({ logger, workRoot, runnerCommand: silent }).run(job('silent'), secrets(), { signal: new AbortController().signal }), (error: unknown) => error instanceof SandboxError && error.code === 'ERR_RUNNER_OUTPUT');
+    const flood = await scriptRunner('flood', `const chunk = 'x'.repeat(1 << 20); for (let i = 0; i < 6; i++) process.stdout.write(chunk);`);
+    await assert.rejects(createLocalSandbox({ logger, workRoot, runnerCommand: flood }).run(job('flood'), secrets(), { signal: new AbortController().signal }), (error: unknown) => error instanceof SandboxError && error.code === 'ERR_RUNNER_OUTPUT' && /more than/.test(error.message));
+  });
+
+  test('an invalid task is refused before anything runs', async () => {
+    const marker = join(scripts, 'ran');
+    const command = await scriptRunner('marker', `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'ran');`);
+    const bad = { ...job('bad-task'), task: { ...job('bad-task').task, model: '' } };
+    await assert.rejects(createLocalSandbox({ logger, workRoot, runnerCommand: command }).run(bad, secrets(), { signal: new AbortController().signal }), (error: unknown) => error instanceof SandboxError && error.runnerCode === 'ERR_RUNNER_INPUT');
+    await assert.rejects(readFile(marker), /ENOENT/);
+  });
+
   test('a job over its time limit is killed: ERR_SANDBOX_TIMEOUT', async () => {
     const command = await scriptRunner('sleep', 'setInterval(() => {}, 1000);');
     const sandbox = createLocalSandbox({ logger, workRoot, runnerCommand: command });
     const started = Date.now();
     await assert.rejects(sandbox.run(job('slow', 500), secrets(), { signal: new AbortController().signal }), (error: unknown) => error instanceof SandboxError && error.code === 'ERR_SANDBOX_TIMEOUT');
     assert.ok(Date.now() - started < 10_000);
+  });
+
+  test('a runner that ignores SIGTERM is killed after the grace period', async () => {
+    const pidFile = join(scripts, 'stubborn.pid');
+    const command = await scriptRunner('stubborn', `import { writeFileSync } from 'node:fs'; process.on('SIGTERM', () => {}); writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`);
+    const sandbox = createLocalSandbox({ logger, workRoot, runnerCommand: command, killGraceMs: 300 });
+    await assert.rejects(sandbox.run(job('stubborn', 700), secrets(), { signal: new AbortController().signal }), (error: unknown) => error instanceof SandboxError && error.code === 'ERR_SANDBOX_TIMEOUT');
+    assert.equal(isRunning(Number(await readFile(pidFile, 'utf8'))), false);
   });
 
   test('cancellation kills the job (and its children) before run() settles', async () => {
@@ -111,6 +164,27 @@ describe('local sandbox', () => {
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(isRunning(grandchild), false, 'the runner’s own child process is gone too');
+    assert.deepEqual(await readdir(workRoot), []);
+  });
+
+  test('a review held at the model is cancelled: the model sees the client go away, run() settles after the exit', async () => {
+    model.script({ hold: true });
+    const holdsBefore = model.abortedHolds;
+    const asked = model.requests.length;
+    const controller = new AbortController();
+    const running = createLocalSandbox({ logger, workRoot }).run(job('held'), secrets(), { signal: controller.signal });
+    for (let tries = 0; model.requests.length === asked && tries < 300; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(model.requests.length, asked + 1, 'the runner reached the model');
+    controller.abort();
+    await assert.rejects(running, (error: unknown) => error instanceof SandboxError && error.code === 'ERR_SANDBOX_CANCELLED');
+    for (let tries = 0; model.abortedHolds === holdsBefore && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(model.abortedHolds, holdsBefore + 1);
+  });
+
+  test('an already aborted signal runs nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(createLocalSandbox({ logger, workRoot }).run(job('never'), secrets(), { signal: controller.signal }), (error: unknown) => error instanceof SandboxError && error.code === 'ERR_SANDBOX_CANCELLED');
   });
 
   test("a failing runner's message is surfaced: ERR_RUNNER_FAILED", async () => {
@@ -119,7 +193,8 @@ describe('local sandbox', () => {
     await assert.rejects(sandbox.run(broken, secrets(), { signal: new AbortController().signal }), (error: unknown) => {
       assert.ok(error instanceof SandboxError);
       assert.equal(error.code, 'ERR_RUNNER_FAILED');
-      assert.match(error.message, /ERR_RUNNER: .*no-such-repo/s);
+      assert.equal(error.runnerCode, "ERR_CHECKOUT");
+      assert.match(error.message, /^ERR_CHECKOUT: could not check out [0-9a-f]+: git fetch failed: fatal: .*no-such-repo/);
       return true;
     });
   });

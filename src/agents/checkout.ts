@@ -3,6 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const FETCH_TIMEOUT_MS = 300_000;
+const LOCAL_TIMEOUT_MS = 60_000;
+const MAX_GIT_OUTPUT = 64 * 1024 * 1024;
 
 export interface CheckoutOptions {
   cloneUrl: string;
@@ -11,10 +14,17 @@ export interface CheckoutOptions {
   dir: string;
   /** Read-only token for HTTPS clones; passed to git through its environment, never its arguments. */
   cloneToken?: string;
+  /** The environment git may see (PATH, HOME, proxies); secrets in it are dropped. Default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
-function gitEnv(token: string | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo' };
+/** Variables git may inherit: enough to find itself, a proxy and CA certificates; never a key or token. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO'];
+
+/** git's environment: isolated from system and user configuration, never prompting, the token as an HTTP header. */
+export function gitEnvironment(base: NodeJS.ProcessEnv, token: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  for (const name of INHERITED) if (base[name] !== undefined) env[name] = base[name];
   if (token) {
     const basic = Buffer.from(`oauth2:${token}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
@@ -22,30 +32,44 @@ function gitEnv(token: string | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Clones the repository and checks out `headSha` (detached); makes sure `baseSha` is present for the diff. */
-export async function checkoutAt(options: CheckoutOptions): Promise<void> {
-  const env = gitEnv(options.cloneToken);
-  const git = (...args: string[]) => run('git', args, { cwd: options.dir, env, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
-  await mkdir(options.dir, { recursive: true });
-  await git('init', '--quiet');
-  await git('remote', 'add', 'origin', options.cloneUrl);
-  for (const sha of [options.headSha, options.baseSha]) {
-    try {
-      await git('cat-file', '-e', `${sha}^{commit}`);
-    } catch {
-      try {
-        await git('fetch', '--quiet', '--no-tags', 'origin', sha);
-      } catch {
-        // Servers that refuse fetching by SHA: fetch every branch (and GitLab's MR refs) instead.
-        await git('fetch', '--quiet', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/merge-requests/*/head:refs/remotes/origin/mr/*');
-      }
-    }
-  }
-  await git('-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', options.headSha);
+/** What git said went wrong (its `fatal:`/`error:` lines), without the command line. */
+function gitProblem(error: unknown): string {
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const lines = typeof stderr === 'string' ? stderr.split('\n').filter((line) => /^(fatal|error):/.test(line)) : [];
+  if (lines.length > 0) return lines.join('; ').slice(0, 1_000);
+  if ((error as { killed?: unknown }).killed === true) return 'timed out';
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
 }
 
-/** The unified diff from the merge base to the head, as the reviewer sees it. */
+/** Clones the repository and checks out `headSha` (detached); makes sure `baseSha` is present for the diff. */
+export async function checkoutAt(options: CheckoutOptions): Promise<void> {
+  const env = gitEnvironment(options.env ?? process.env, options.cloneToken);
+  const git = (timeout: number, ...args: string[]) =>
+    run('git', args, { cwd: options.dir, env, timeout, maxBuffer: MAX_GIT_OUTPUT }).catch((error: unknown) => {
+      throw new Error(`git ${args[0]} failed: ${gitProblem(error)}`);
+    });
+  const hasCommit = (sha: string) => git(LOCAL_TIMEOUT_MS, 'cat-file', '-e', `${sha}^{commit}`).then(() => true, () => false);
+  await mkdir(options.dir, { recursive: true });
+  await git(LOCAL_TIMEOUT_MS, 'init', '--quiet');
+  await git(LOCAL_TIMEOUT_MS, 'remote', 'add', 'origin', options.cloneUrl);
+  for (const sha of [options.headSha, options.baseSha]) {
+    if (await hasCommit(sha)) continue;
+    const bySha = await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', sha).then(() => true, () => false);
+    if (bySha && (await hasCommit(sha))) continue;
+    // Servers that refuse fetching by SHA: fetch every branch (and GitLab's MR refs) instead. Its error is the one reported.
+    await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/merge-requests/*/head:refs/remotes/origin/mr/*');
+    if (!(await hasCommit(sha))) throw new Error(`commit ${sha} is not in the repository`);
+  }
+  await git(LOCAL_TIMEOUT_MS, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', options.headSha);
+}
+
+/** The unified diff from the merge base of base and head to the head (`base...head`), as the reviewer sees it. */
 export async function diffOf(dir: string, baseSha: string, headSha: string): Promise<string> {
-  const { stdout } = await run('git', ['diff', '--no-color', '--no-ext-diff', '-M', baseSha, headSha], { cwd: dir, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('git', ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', `${baseSha}...${headSha}`], {
+    cwd: dir,
+    env: gitEnvironment(process.env, undefined),
+    timeout: LOCAL_TIMEOUT_MS,
+    maxBuffer: MAX_GIT_OUTPUT,
+  });
   return stdout;
 }

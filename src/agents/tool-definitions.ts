@@ -1,22 +1,37 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { SubmittedReview } from './reviewer.js';
+import type { AgentRole, WorkspaceToolName } from './agent-role.js';
 import { ListFilesInput, ReadFileInput, SearchCodeInput } from './workspace-tools.js';
 
-function inputSchema(schema: z.ZodType): Anthropic.Tool.InputSchema {
-  const json = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+/** A zod schema as the JSON schema of a tool's input (what the model is shown). */
+export function inputSchema(schema: z.ZodType): Anthropic.Tool.InputSchema {
+  const json: Record<string, unknown> = { ...z.toJSONSchema(schema, { io: 'input' }) };
   delete json.$schema;
-  return { ...json, type: 'object' } as Anthropic.Tool.InputSchema;
+  return { ...json, type: 'object' };
 }
 
-export const reviewerTools: Anthropic.Tool[] = [
-  { name: 'read_file', description: 'Read a file of the repository at the head commit, with line numbers. Optionally a line range.', input_schema: inputSchema(ReadFileInput) },
-  { name: 'list_files', description: 'List the files under a directory of the repository (relative path; "." for the root).', input_schema: inputSchema(ListFilesInput) },
-  { name: 'search_code', description: 'Search the repository for a fixed string (git grep); returns path:line:text matches.', input_schema: inputSchema(SearchCodeInput) },
-  {
-    name: 'submit_review',
-    description: 'Submit the finished review: a summary and the findings. Call exactly once, last.',
-    input_schema: inputSchema(SubmittedReview),
-    cache_control: { type: 'ephemeral' },
+const workspaceTools: Record<WorkspaceToolName, Anthropic.Tool> = {
+  read_file: {
+    name: 'read_file',
+    description: 'Read a file of the repository at the head commit, with line numbers; optionally a line range (at most 400 lines per call).',
+    input_schema: inputSchema(ReadFileInput),
   },
-];
+  list_files: {
+    name: 'list_files',
+    description: 'List the files under a directory of the repository, optionally filtered by a glob ("*.ts", "src/**/*.test.ts").',
+    input_schema: inputSchema(ListFilesInput),
+  },
+  search_code: {
+    name: 'search_code',
+    description: 'Search the repository for a fixed string (git grep); returns path:line:text matches.',
+    input_schema: inputSchema(SearchCodeInput),
+  },
+};
+
+/** The tools a role is offered: its workspace tools, then its submit tool (which carries the cache breakpoint). */
+export function toolDefinitions(role: AgentRole<unknown>): Anthropic.Tool[] {
+  return [
+    ...role.tools.map((name) => workspaceTools[name]),
+    { name: role.submit.name, description: role.submit.description, input_schema: inputSchema(role.submit.schema), cache_control: { type: 'ephemeral' } },
+  ];
+}

@@ -3,115 +3,181 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../logger.js';
-import { parseFrame, MAX_FRAME_BYTES } from '../../agents/result-frame.js';
+import { z } from 'zod';
+import { MAX_FRAME_BYTES, parseFramedResult, type Frame } from '../../agents/result-frame.js';
+import { RunnerTask } from '../../agents/task.js';
 import type { ReviewResult } from '../../domain/finding.js';
+import { redactSecrets } from '../../domain/redact.js';
+import type { Logger } from '../../logger.js';
+import { killProcessGroup, lineSplitter, waitForExit, type ChildExit } from './process-group.js';
+import { runnerEnvironment, workspacePrefix } from './runner-environment.js';
 import { SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from './sandbox.js';
 
-const KILL_GRACE_MS = 3_000;
-const MAX_STDOUT_BYTES = MAX_FRAME_BYTES * 2;
-const PROGRESS_EVERY_MS = 5_000;
+export { runnerEnvironment } from './runner-environment.js';
 
-/** The default runner: this checkout's runner entry point, run by this Node.js with tsx. */
+const MAX_STDOUT_BYTES = MAX_FRAME_BYTES * 2;
+/** Last stderr notes kept for the error of a runner that died without a result (it may be posted on the change). */
+const STDERR_TAIL_LINES = 3;
+
+export interface LocalSandboxOptions {
+  logger: Logger;
+  /** Where workspaces are made (default: the OS temporary folder). */
+  workRoot?: string;
+  /** Replaces the runner (tests): executable and arguments. */
+  runnerCommand?: string[];
+  /** The runner's PATH (default: this process's). */
+  path?: string;
+  /** Between SIGTERM and SIGKILL when a job is stopped. */
+  killGraceMs?: number;
+  /** How often `onProgress` hears that the job is still running. */
+  progressEveryMs?: number;
+}
+
+/** The default runner: this checkout's runner entry point, run by this Node.js with the project's tsx. */
 export function defaultRunnerCommand(): string[] {
   const runner = fileURLToPath(new URL('../../agents/runner-main.ts', import.meta.url));
   return [process.execPath, '--import', import.meta.resolve('tsx'), runner];
 }
 
-/** Only what the runner needs: no forge tokens, no other secrets of this process. */
-export function runnerEnvironment(workspace: string, taskFile: string, secrets: RunnerSecrets): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: workspace,
-    TMPDIR: join(workspace, 'tmp'),
-    LANG: 'C.UTF-8',
-    FORGEBOT_TASK_FILE: taskFile,
-    ...(secrets.anthropicApiKey ? { ANTHROPIC_API_KEY: secrets.anthropicApiKey } : {}),
-    ...(secrets.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: secrets.anthropicBaseUrl } : {}),
-    ...(secrets.cloneToken ? { FORGEBOT_CLONE_TOKEN: secrets.cloneToken } : {}),
-  };
+const LogLine = z.object({ msg: z.string(), err: z.object({ message: z.string() }).optional() });
+
+/** One stderr line as a short note (progress, errors): a pino line's message (and error), or the line itself. */
+function progressNote(line: string, secrets: string[]): string {
+  let note = line;
+  try {
+    const parsed = LogLine.safeParse(JSON.parse(line));
+    if (parsed.success) note = parsed.data.err ? `${parsed.data.msg}: ${parsed.data.err.message}` : parsed.data.msg;
+  } catch {
+    // not JSON: the raw line
+  }
+  return redactSecrets(note.trim(), secrets).slice(0, 200);
+}
+
+function describeExit(exit: ChildExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** The review a finished runner returned, or the SandboxError its exit and output call for. */
+function outcome(job: AgentJob, exit: ChildExit, stdout: string, lastNotes: string): ReviewResult {
+  let frame: Frame;
+  try {
+    frame = parseFramedResult(stdout);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const tail = lastNotes ? `; its last output: ${lastNotes}` : '';
+    const code = exit.code === 0 ? 'ERR_RUNNER_OUTPUT' : 'ERR_RUNNER_FAILED';
+    throw new SandboxError(code, `the runner of ${job.name} ${describeExit(exit)}: ${reason}${tail}`);
+  }
+  if ('error' in frame) throw new SandboxError('ERR_RUNNER_FAILED', `${frame.error.code}: ${frame.error.message}`, frame.error.code);
+  if (exit.code !== 0) throw new SandboxError('ERR_RUNNER_FAILED', `the runner of ${job.name} ${describeExit(exit)} after printing a result`);
+  return frame.result;
 }
 
 /**
- * Runs each agent job as a child process in a fresh temporary workspace, with a scrubbed environment,
- * a hard timeout, and cancellation that kills the whole process group before `run` settles.
+ * Runs each agent job as a child process in a fresh temporary workspace, with a scrubbed environment, a hard
+ * timeout, and cancellation that kills the whole process group before `run` settles.
  */
-export function createLocalSandbox(options: { logger: Logger; workRoot?: string; runnerCommand?: string[] }): Sandbox {
+export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
   const command = options.runnerCommand ?? defaultRunnerCommand();
+  const killGraceMs = options.killGraceMs ?? 3_000;
+  const progressEveryMs = options.progressEveryMs ?? 5_000;
+
+  async function runIn(workspace: string, job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<ReviewResult> {
+    const known = [secrets.anthropicApiKey, secrets.cloneToken].filter((value): value is string => Boolean(value));
+    const progress = (note: string) => {
+      try {
+        run.onProgress?.(note);
+      } catch (error) {
+        log.warn({ err: error }, 'progress callback failed');
+      }
+    };
+    await mkdir(join(workspace, 'tmp'));
+    const taskFile = join(workspace, 'task.json');
+    await writeFile(taskFile, JSON.stringify(job.task), { mode: 0o600 });
+    if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
+
+    const [executable, ...args] = command;
+    if (!executable) throw new SandboxError('ERR_RUNNER_FAILED', 'the runner command is empty');
+    const child = spawn(executable, args, {
+      cwd: workspace,
+      env: runnerEnvironment(workspace, taskFile, secrets, options.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: a kill reaches git and every other child
+    });
+    const started = Date.now();
+    log.info({ pid: child.pid }, 'runner started');
+
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let overflow = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_STDOUT_BYTES) overflow = true;
+      else stdout.push(chunk);
+    });
+    const recent: string[] = [];
+    let lastNote = 0;
+    const stderr = lineSplitter((line) => {
+      if (!line.trim()) return;
+      log.debug({ runner: line.slice(0, 2_000) }, 'runner output');
+      const note = progressNote(line, known);
+      recent.push(note);
+      if (recent.length > STDERR_TAIL_LINES) recent.shift();
+      if (Date.now() - lastNote >= 1_000) {
+        lastNote = Date.now();
+        progress(note);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+
+    let stopReason: 'timeout' | 'cancelled' | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    const stop = (reason: 'timeout' | 'cancelled') => {
+      if (stopReason) return;
+      stopReason = reason;
+      log.info({ reason }, 'stopping the runner');
+      killProcessGroup(child.pid, 'SIGTERM');
+      grace = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), killGraceMs);
+    };
+    const timer = setTimeout(() => stop('timeout'), job.timeoutMs);
+    const ticker = setInterval(() => progress(`running for ${Math.round((Date.now() - started) / 1_000)} s`), progressEveryMs);
+    const onAbort = () => stop('cancelled');
+    run.signal.addEventListener('abort', onAbort, { once: true });
+    if (run.signal.aborted) onAbort();
+
+    let exit: ChildExit;
+    try {
+      exit = await waitForExit(child, killGraceMs);
+    } catch (error) {
+      throw new SandboxError('ERR_RUNNER_FAILED', `the runner of ${job.name} could not start: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(grace);
+      clearInterval(ticker);
+      run.signal.removeEventListener('abort', onAbort);
+      stderr.flush();
+    }
+    log.info({ ...exit, ms: Date.now() - started }, 'runner exited');
+
+    if (stopReason === 'cancelled') throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled and stopped`);
+    if (stopReason === 'timeout') throw new SandboxError('ERR_SANDBOX_TIMEOUT', `job ${job.name} ran longer than ${job.timeoutMs} ms and was stopped`);
+    if (overflow) throw new SandboxError('ERR_RUNNER_OUTPUT', `the runner of ${job.name} printed more than ${MAX_STDOUT_BYTES} bytes`);
+    return outcome(job, exit, Buffer.concat(stdout).toString('utf8'), recent.join(' | '));
+  }
+
   return {
-    async run(job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions): Promise<ReviewResult> {
+    async run(job, secrets, run) {
       if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
+      const task = RunnerTask.safeParse(job.task);
+      if (!task.success) throw new SandboxError('ERR_RUNNER_FAILED', `job ${job.name} has an invalid task: ${task.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'ERR_RUNNER_INPUT');
       const root = options.workRoot ?? tmpdir();
       await mkdir(root, { recursive: true });
-      const workspace = await mkdtemp(join(root, `${job.name.slice(0, 80)}-`));
+      const workspace = await mkdtemp(join(root, `${workspacePrefix(job.name)}-`));
       const log = options.logger.child({ job: job.name });
       try {
-        await mkdir(join(workspace, 'tmp'));
-        const taskFile = join(workspace, 'task.json');
-        await writeFile(taskFile, JSON.stringify(job.task), { mode: 0o600 });
-        const [executable, ...args] = command;
-        const child = spawn(executable!, args, {
-          cwd: workspace,
-          env: runnerEnvironment(workspace, taskFile, secrets),
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true, // its own process group: a kill reaches git and every other child
-        });
-        let stdout = '';
-        let overflow = false;
-        let stopReason: 'timeout' | 'cancelled' | undefined;
-        let lastProgress = 0;
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          if (stdout.length + chunk.length > MAX_STDOUT_BYTES) overflow = true;
-          else stdout += chunk;
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          const now = Date.now();
-          if (now - lastProgress > 1_000) {
-            lastProgress = now;
-            run.onProgress?.(chunk.trim().split('\n').at(-1)?.slice(0, 200) ?? 'running');
-          }
-          log.debug({ runner: chunk.slice(0, 2_000) }, 'runner output');
-        });
-        const killGroup = (signal: NodeJS.Signals) => {
-          try {
-            if (child.pid) process.kill(-child.pid, signal);
-          } catch {
-            // already gone
-          }
-        };
-        const stop = (reason: 'timeout' | 'cancelled') => {
-          stopReason ??= reason;
-          killGroup('SIGTERM');
-          setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
-        };
-        const timer = setTimeout(() => stop('timeout'), job.timeoutMs);
-        const ticker = setInterval(() => run.onProgress?.('running'), PROGRESS_EVERY_MS);
-        const onAbort = () => stop('cancelled');
-        run.signal.addEventListener('abort', onAbort);
-        const exitCode = await new Promise<number | null>((resolve, reject) => {
-          child.once('error', reject);
-          child.once('close', (code) => resolve(code));
-        }).finally(() => {
-          clearTimeout(timer);
-          clearInterval(ticker);
-          run.signal.removeEventListener('abort', onAbort);
-          killGroup('SIGKILL'); // anything the runner left behind in its group
-        });
-
-        if (stopReason === 'cancelled') throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled and stopped`);
-        if (stopReason === 'timeout') throw new SandboxError('ERR_SANDBOX_TIMEOUT', `job ${job.name} ran longer than ${job.timeoutMs} ms and was stopped`);
-        if (overflow) throw new SandboxError('ERR_RUNNER_OUTPUT', `the runner printed more than ${MAX_STDOUT_BYTES} bytes`);
-        let frame;
-        try {
-          frame = parseFrame(stdout);
-        } catch (error) {
-          const code = exitCode === 0 ? 'ERR_RUNNER_OUTPUT' : 'ERR_RUNNER_FAILED';
-          throw new SandboxError(code, `runner exited with ${exitCode}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        if ('error' in frame) throw new SandboxError('ERR_RUNNER_FAILED', `${frame.error.code}: ${frame.error.message}`, frame.error.code);
-        return frame.result;
+        return await runIn(workspace, { ...job, task: task.data }, secrets, run, log);
       } finally {
-        await rm(workspace, { recursive: true, force: true });
+        await rm(workspace, { recursive: true, force: true, maxRetries: 3 }).catch((error: unknown) => log.warn({ err: error, workspace }, 'workspace not removed'));
       }
     },
   };

@@ -1,59 +1,76 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
-import type { MessagesRequest, ScriptedReply } from './messages.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { conversationProblem } from './conversation-checks.js';
+import { MessagesRequest, type MessageResponse, type ScriptedReply, type ScriptStep } from './messages.js';
 
+/** Answers any request the script does not (demo mode): see demo-reviewer.ts. */
 export type Brain = (request: MessagesRequest) => ScriptedReply;
+
+export interface FakeAnthropicOptions {
+  /** The only key accepted (as `x-api-key`, or `Authorization: Bearer`). */
+  apiKey: string;
+  brain?: Brain;
+}
 
 const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 /**
- * A fake Anthropic Messages API (`POST /v1/messages`): real request/response shapes, API-key checks,
- * usage with prompt-cache accounting, 429/529 errors, held requests. Replies come from a script (a queue that
- * fails loudly when it runs out) or from a brain function (demo mode).
+ * A fake Anthropic Messages API (`POST /v1/messages`): real request/response shapes, API-key checks, the API's
+ * conversation rules (tool_use/tool_result pairing …), usage with prompt-cache accounting, 429/529 errors, delayed
+ * and held replies. Replies come from a script (a queue that fails loudly when it runs out) or a brain (demo mode).
  */
 export class FakeAnthropic {
+  /** Every accepted request body, in order. */
   readonly requests: MessagesRequest[] = [];
-  /** Problems the fake met (an exhausted script, say): tests assert this stays empty. */
+  /** Every message sent back (id, content, stop_reason, usage), in order. */
+  readonly responses: MessageResponse[] = [];
+  /** Problems the fake met (an exhausted script, a request the real API would refuse): tests assert this stays empty. */
   readonly errors: string[] = [];
-  /** Held requests whose client went away (a cancelled agent job). */
+  /** Held or delayed requests whose client went away before the reply (a cancelled agent job). */
   abortedHolds = 0;
-  private queue: ScriptedReply[] = [];
+  url = '';
+  private queue: ScriptStep[] = [];
   private server: Server | undefined;
   private readonly cachedPrefixes = new Set<string>();
   private counter = 0;
-  private readonly holds = new Set<Response>();
-  url = '';
+  private readonly open = new Set<Response>();
 
-  constructor(private readonly options: { apiKey: string; brain?: Brain }) {}
+  constructor(private readonly options: FakeAnthropicOptions) {}
 
-  /** Queues replies, answered in order. */
-  script(...replies: ScriptedReply[]): this {
-    this.queue.push(...replies);
+  /** Queues replies (or functions of the request), answered in order. */
+  script(...steps: ScriptStep[]): this {
+    this.queue.push(...steps);
     return this;
   }
 
+  /** Script steps not used yet. */
   get pending(): number {
     return this.queue.length;
   }
 
   async start(port = 0): Promise<{ url: string }> {
     const app = express();
-    app.use(express.json({ limit: '20mb' }));
+    app.use(express.json({ limit: '32mb' }));
     app.post('/v1/messages', (req, res) => this.answer(req, res));
-    app.use((_req, res) => void res.status(404).json({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }));
-    this.server = app.listen(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('listening', resolve);
-      this.server!.once('error', reject);
+    app.use((_req: Request, res: Response) => void res.status(404).json({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }));
+    app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      this.fail(res, 400, 'invalid_request_error', `fake Anthropic: unreadable request body (${error instanceof Error ? error.message : String(error)})`, true);
     });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const server = app.listen(port, '127.0.0.1');
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return { url: this.url };
   }
 
+  /** Ends held and delayed replies (their clients see the connection drop) and closes the server. */
   async stop(): Promise<void> {
-    for (const held of this.holds) held.destroy();
+    for (const res of this.open) res.destroy();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -61,41 +78,42 @@ export class FakeAnthropic {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private fail(res: Response, status: number, type: string, message: string, record: boolean): void {
+    if (record) this.errors.push(message);
+    res.status(status).json({ type: 'error', error: { type, message } });
+  }
+
   private answer(req: Request, res: Response): void {
-    // SDKs send the key as `x-api-key` or (SDK 1.x) as `Authorization: Bearer`.
     const key = req.get('x-api-key') ?? req.get('authorization')?.replace(/^Bearer /i, '');
-    if (key !== this.options.apiKey) {
-      res.status(401).json({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
-      return;
+    if (key !== this.options.apiKey) return this.fail(res, 401, 'authentication_error', 'invalid x-api-key', false);
+    const parsed = MessagesRequest.safeParse(req.body);
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      return this.fail(res, 400, 'invalid_request_error', problem, true);
     }
-    const request = req.body as MessagesRequest;
-    if (!request?.model || !Array.isArray(request.messages) || typeof request.max_tokens !== 'number') {
-      res.status(400).json({ type: 'error', error: { type: 'invalid_request_error', message: 'model, max_tokens and messages are required' } });
-      return;
-    }
+    const request = parsed.data;
+    if (request.stream) return this.fail(res, 400, 'invalid_request_error', 'fake Anthropic: streaming is not supported', true);
+    const problem = conversationProblem(request);
+    if (problem) return this.fail(res, 400, 'invalid_request_error', problem, true);
     this.requests.push(request);
-    const reply = this.queue.shift() ?? this.options.brain?.(request);
-    if (!reply) {
-      const message = `fake Anthropic: the script ran out at request ${this.requests.length}`;
-      this.errors.push(message);
-      res.status(500).json({ type: 'error', error: { type: 'api_error', message } });
-      return;
-    }
-    if ('hold' in reply) {
-      this.holds.add(res);
-      res.on('close', () => {
-        if (this.holds.delete(res) && !res.writableEnded) this.abortedHolds += 1;
-      });
-      return;
-    }
+
+    const step = this.queue.shift();
+    const reply = typeof step === 'function' ? step(request) : (step ?? this.options.brain?.(request));
+    if (!reply) return this.fail(res, 500, 'api_error', `fake Anthropic: the script ran out at request ${this.requests.length}`, true);
     if ('error' in reply) {
       if (reply.retryAfterSeconds !== undefined) res.set('retry-after', String(reply.retryAfterSeconds));
-      res.status(reply.error.status).json({ type: 'error', error: { type: reply.error.type, message: reply.error.message } });
-      return;
+      return this.fail(res, reply.error.status, reply.error.type, reply.error.message, false);
     }
+
+    this.open.add(res);
+    res.on('close', () => {
+      if (this.open.delete(res) && !res.writableEnded) this.abortedHolds += 1;
+    });
+    if ('hold' in reply) return;
     const send = () => {
+      if (!this.open.has(res)) return;
       this.counter += 1;
-      res.set('request-id', `req_fake_${this.counter}`).json({
+      const message: MessageResponse = {
         id: `msg_fake_${this.counter.toString().padStart(6, '0')}`,
         type: 'message',
         role: 'assistant',
@@ -104,16 +122,19 @@ export class FakeAnthropic {
         stop_reason: reply.stop_reason ?? (reply.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn'),
         stop_sequence: null,
         usage: { ...this.usageFor(request), output_tokens: estimateTokens(JSON.stringify(reply.content)) },
-      });
+      };
+      this.responses.push(message);
+      res.set('request-id', `req_fake_${this.counter}`).json(message);
     };
-    if (reply.delayMs) setTimeout(send, reply.delayMs);
-    else send();
+    if (!reply.delayMs) return send();
+    const timer = setTimeout(send, reply.delayMs);
+    res.on('close', () => clearTimeout(timer));
   }
 
   /** Input tokens split the way prompt caching does: the cached prefix (system + first message) is read after its first use. */
   private usageFor(request: MessagesRequest) {
     const system = typeof request.system === 'string' ? request.system : (request.system ?? []).map((block) => block.text).join('\n');
-    const prefix = system + JSON.stringify(request.messages[0] ?? '');
+    const prefix = JSON.stringify(request.tools ?? []) + system + JSON.stringify(request.messages[0] ?? '');
     const prefixTokens = estimateTokens(prefix);
     const restTokens = estimateTokens(JSON.stringify(request.messages.slice(1)));
     const key = createHash('sha256').update(prefix).digest('hex');
@@ -121,9 +142,14 @@ export class FakeAnthropic {
     const hit = cacheable && this.cachedPrefixes.has(key);
     if (cacheable) this.cachedPrefixes.add(key);
     return {
-      input_tokens: hit || cacheable ? restTokens : prefixTokens + restTokens,
+      input_tokens: cacheable ? restTokens : prefixTokens + restTokens,
       cache_read_input_tokens: hit ? prefixTokens : 0,
       cache_creation_input_tokens: cacheable && !hit ? prefixTokens : 0,
     };
   }
+}
+
+/** A fake Anthropic Messages API; `start()` it, point the SDK's `baseURL` at its `url`, `stop()` it after. */
+export function createFakeAnthropic(options: FakeAnthropicOptions): FakeAnthropic {
+  return new FakeAnthropic(options);
 }
