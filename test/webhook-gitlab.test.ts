@@ -1,17 +1,23 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { WebhookServer } from '../src/webhooks/server.js';
+import { decideMergeRequestAction } from '../src/webhooks/gitlab/decide-merge-request-action.js';
+import { parseGitLabEvent } from '../src/webhooks/gitlab/parse-gitlab-event.js';
+import { verifyToken } from '../src/webhooks/gitlab/verify-token.js';
 import { loadFixture, type Fixture } from './helpers/fixtures.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
 import { deliver, startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
-/** A fixture delivery with the test token and a fresh event UUID (unless one is given). */
 /** The parts of a merge-request payload the tests change. */
-type MutablePayload = { object_attributes: { [field: string]: unknown; last_commit: { id: string } } };
+type MutablePayload = {
+  object_attributes: { [field: string]: unknown; last_commit: { id: string } };
+  changes?: Record<string, { previous: unknown; current: unknown }>;
+};
 
+/** A fixture delivery with the test token and a fresh event UUID (unless one is given). */
 function delivery(fixture: Fixture, overrides: { uuid?: string; token?: string; mutate?: (json: MutablePayload) => void } = {}) {
   const json = structuredClone(fixture.json) as unknown as MutablePayload;
   overrides.mutate?.(json);
@@ -182,5 +188,119 @@ describe('POST /webhook/gitlab', () => {
     const redelivered = await send(d);
     assert.equal(redelivered.status, 202);
     assert.equal(starter.started.length, 1);
+  });
+  test('one GitLab request touching two merge requests (same event UUID) reviews both', async () => {
+    const uuid = randomUUID();
+    assert.equal((await send(delivery(open, { uuid }))).status, 202);
+    const second = await send(delivery(open, { uuid, mutate: (json) => (json.object_attributes.iid = 2) }));
+    assert.equal(second.status, 202, 'X-Gitlab-Event-UUID is per GitLab request and hook, not per event');
+    assert.deepEqual(starter.started.map((request) => request.ref.number), [1, 2]);
+  });
+
+  test('a draft marked ready is reviewed without new commits', async () => {
+    const ready = await send(
+      delivery(open, {
+        mutate: (json) => {
+          json.object_attributes.action = 'update';
+          json.changes = { draft: { previous: true, current: false } };
+        },
+      }),
+    );
+    assert.equal(ready.json.status, 'accepted');
+    assert.equal(starter.started.length, 1);
+  });
+
+  test('a change reopened at the head it was closed at is reviewed again', async () => {
+    assert.equal((await send(delivery(open))).json.status, 'accepted');
+    assert.equal((await send(delivery(open, { mutate: (json) => (json.object_attributes.action = 'close') }))).json.status, 'closed');
+    const reopened = await send(delivery(open, { mutate: (json) => (json.object_attributes.action = 'reopen') }));
+    assert.equal(reopened.json.status, 'accepted');
+    assert.equal(starter.started.length, 2);
+  });
+
+  test('approvals and other merge request actions are acknowledged and start nothing', async () => {
+    for (const action of ['approved', 'unapproved', 'approval']) {
+      const response = await send(delivery(open, { mutate: (json) => (json.object_attributes.action = action) }));
+      assert.equal(response.status, 202, action);
+      assert.equal(response.json.status, 'ignored', action);
+    }
+    assert.equal(starter.started.length, 0);
+  });
+
+  test('an X-Gitlab-Event header that contradicts object_kind → 400; a system hook without object_kind is ignored', async () => {
+    const d = delivery(open);
+    const mismatch = await send({ headers: { ...d.headers, 'X-Gitlab-Event': 'Note Hook' }, body: d.body });
+    assert.equal(mismatch.status, 400);
+    assert.match(String(mismatch.json.error), /X-Gitlab-Event/);
+    const system = await send({ headers: { ...d.headers, 'X-Gitlab-Event': 'System Hook' }, body: JSON.stringify({ event_name: 'project_create', project_id: 74 }) });
+    assert.equal(system.status, 202);
+    assert.equal(system.json.status, 'ignored');
+    const empty = await send({ headers: d.headers, body: '' });
+    assert.equal(empty.status, 400);
+    assert.equal(starter.started.length, 0);
+  });
+
+  test('when signalling a close fails: 503, and the redelivery is processed', async () => {
+    starter.failWith = new Error('connection refused');
+    const d = delivery(loadFixture('gitlab', 'merge_request--close'));
+    assert.equal((await send(d)).status, 503);
+    starter.failWith = undefined;
+    const redelivered = await send(d);
+    assert.equal(redelivered.status, 202);
+    assert.equal(redelivered.json.status, 'closed');
+    assert.equal(starter.closed.length, 1);
+  });
+
+  test('when Redis is down: 503 naming the dedupe store, and nothing starts', async () => {
+    const deadRedis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    deadRedis.on('error', () => undefined);
+    const down = await startTestWebhookServer(deadRedis, starter);
+    try {
+      const d = delivery(open);
+      const response = await deliver(down.url, d.headers, d.body);
+      assert.equal(response.status, 503);
+      assert.match(String(response.json.error), /redis/);
+      assert.equal(starter.started.length, 0);
+    } finally {
+      await down.close();
+      deadRedis.disconnect();
+    }
+  });
+});
+
+describe('GitLab decisions (pure)', () => {
+  const open = loadFixture('gitlab', 'merge_request--open');
+  const decide = (mutate: (json: MutablePayload) => void, reviewDrafts = false) => {
+    const json = structuredClone(open.json) as unknown as MutablePayload;
+    mutate(json);
+    return decideMergeRequestAction(parseGitLabEvent(json, 'Merge Request Hook'), { reviewDrafts });
+  };
+
+  test('each merge request action maps to review, close or ignore', () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['open', {}, 'review'],
+      ['reopen', {}, 'review'],
+      ['update', { oldrev: 'ae73cb07c9eeaf35924a10f713b364d32b2dd34f' }, 'review'],
+      ['update', {}, 'ignore'],
+      ['close', {}, 'close'],
+      ['merge', {}, 'close'],
+      ['approved', {}, 'ignore'],
+      ['open', { work_in_progress: true }, 'ignore'],
+    ];
+    for (const [action, extra, kind] of cases) {
+      const decision = decide((json) => Object.assign(json.object_attributes, { action, ...extra }));
+      assert.equal(decision.kind, kind, `${action} ${JSON.stringify(extra)}`);
+    }
+    const merged = decide((json) => (json.object_attributes.action = 'merge'));
+    assert.deepEqual(merged.kind === 'close' && [merged.reason, merged.lastSha], ['merged', 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7']);
+    assert.equal(decide((json) => (json.object_attributes.draft = true), true).kind, 'review');
+  });
+
+  test('verifyToken accepts any configured secret and nothing else', () => {
+    assert.equal(verifyToken('b', ['a', 'b']), true);
+    assert.equal(verifyToken('b-longer', ['a', 'b']), false);
+    assert.equal(verifyToken('', ['']), false);
+    assert.equal(verifyToken(undefined, ['a']), false);
+    assert.equal(verifyToken('a', []), false);
   });
 });

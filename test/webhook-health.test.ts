@@ -1,13 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { startWebhookServer } from '../src/webhooks/server.js';
 import { createTemporalReviewStarter } from '../src/webhooks/temporal-review-starter.js';
 import { lazyTemporalClient } from '../src/workers/temporal-connection.js';
 import { reviewSettings } from '../src/workers/review-settings.js';
 import { loadConfig } from '../src/config.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
-import { startTestWebhookServer } from './helpers/webhook-server.js';
+import { startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
 describe('health endpoints', () => {
   let redis: Redis;
@@ -89,5 +93,78 @@ describe('health endpoints', () => {
     assert.equal(response.status, 200);
     await closing;
     await assert.rejects(fetch(`${server.url}/healthz`));
+  });
+});
+
+describe('webhook server', () => {
+  let redis: Redis;
+  before(async () => {
+    redis = await connectRedis();
+  });
+  after(() => redis?.disconnect());
+
+  test('/readyz gives each probe a deadline', async () => {
+    const starter = new RecordingStarter();
+    starter.ping = () => new Promise<void>(() => undefined);
+    const server = await startTestWebhookServer(redis, starter);
+    try {
+      const response = await fetch(`${server.url}/readyz`);
+      assert.equal(response.status, 503);
+      const body = (await response.json()) as { checks: { redis: string; temporal: string } };
+      assert.equal(body.checks.redis, 'ok');
+      assert.match(body.checks.temporal, /^down: .*no answer within/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('unknown routes answer 404 JSON; an unexpected error is logged and answers 500 with a request id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    logger.child = () => {
+      throw new Error('logger broke');
+    };
+    const config = loadConfig({ PORT: '0', GITLAB_WEBHOOK_SECRET: TEST_SECRET });
+    const server = await startWebhookServer({ config, redis, starter: new RecordingStarter(), logger, dedupePrefix: `forgebot-test:${randomUUID()}:` });
+    try {
+      const missing = await fetch(`${server.url}/nope`);
+      assert.equal(missing.status, 404);
+      assert.match(String(((await missing.json()) as { error: string }).error), /GET \/nope/);
+      const failed = await fetch(`${server.url}/webhook/gitlab`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Gitlab-Token': TEST_SECRET },
+        body: '{"object_kind":"push"}',
+      });
+      assert.equal(failed.status, 500);
+      const body = (await failed.json()) as { error: string; requestId: string };
+      assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+      const logged = lines.find((line) => line.msg === 'request failed');
+      assert.equal(logged?.requestId, body.requestId);
+      assert.ok(!JSON.stringify(lines).includes(TEST_SECRET), 'the secret is never logged');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('graceful shutdown waits a bounded time for a request that never finishes', async () => {
+    const starter = new RecordingStarter();
+    starter.ping = () => new Promise<void>(() => undefined);
+    const server = await startTestWebhookServer(redis, starter);
+    const stuck = fetch(`${server.url}/webhook/gitlab`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Gitlab-Token': TEST_SECRET, 'Content-Length': '100' },
+      body: new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{')) }),
+      duplex: 'half',
+    });
+    stuck.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.close(200);
+    await assert.rejects(stuck);
   });
 });

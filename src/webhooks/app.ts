@@ -8,19 +8,34 @@ import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
 import type { ReviewStarter } from './review-starter.js';
 
+export type { ReviewStarter } from './review-starter.js';
+
 export interface WebhookAppDeps {
   config: Pick<Config, 'GITLAB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS'>;
   redis: Redis;
   starter: ReviewStarter;
   logger: Logger;
-  /** Redis key prefix for dedupe (tests isolate themselves with it). */
+  /** Redis key prefix for dedupe (tests isolate themselves with it); default `forgebot:dedupe:`. */
   dedupePrefix?: string;
 }
 
+/** An error raised by express or body-parser that is the client's fault (4xx), with a message safe to return. */
+interface HttpError {
+  status?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+}
+
+/**
+ * The webhook receiver: `POST /webhook/gitlab`, `GET /healthz`, `GET /readyz`. Unknown routes answer 404 JSON;
+ * an unexpected error is logged and answers 500 `{ error, requestId }` (the id is in the log line).
+ */
 export function createWebhookApp(deps: WebhookAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  const dedupe = createDedupe(deps.redis, { ttlSeconds: deps.config.DEDUPE_TTL_SECONDS, ...(deps.dedupePrefix ? { prefix: deps.dedupePrefix } : {}) });
+  app.set('etag', false);
+  const dedupe = createDedupe(deps.redis, { ttlSeconds: deps.config.DEDUPE_TTL_SECONDS, ...(deps.dedupePrefix === undefined ? {} : { prefix: deps.dedupePrefix }) });
   app.use(healthRoutes(deps));
   app.use(
     gitlabRoute({
@@ -32,22 +47,22 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       logger: deps.logger,
     }),
   );
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
+  app.use((req, res) => {
+    res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
   });
-  const onError: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, req, res, _next) => {
+  const onError: ErrorRequestHandler = (error: HttpError, req, res, next) => {
+    if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       res.status(413).json({ error: `body larger than ${deps.config.WEBHOOK_BODY_LIMIT}` });
       return;
     }
-    if (error.status && error.status >= 400 && error.status < 500) {
-      res.status(error.status).json({ error: error.message ?? 'bad request' });
+    if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ error: error.expose === true && error.message ? error.message : 'bad request' });
       return;
     }
     const requestId = randomUUID();
-    deps.logger.error({ err: error, requestId, path: req.path }, 'request failed');
-    // A store we depend on failed (e.g. Redis): the sender should redeliver.
-    res.status(503).json({ error: 'temporarily unavailable; redeliver later', requestId });
+    deps.logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error', requestId });
   };
   app.use(onError);
   return app;

@@ -25,16 +25,24 @@ export interface Claim {
   release(): Promise<void>;
 }
 
+export interface Dedupe {
+  /** Claims all `keys` for the TTL, atomically: `claimed` is false when any of them is already held. */
+  claim(keys: readonly string[]): Promise<Claim>;
+  /** Drops keys whatever claimed them (e.g. a closed change's last SHA, so that a reopen is reviewed again). */
+  forget(keys: readonly string[]): Promise<void>;
+}
+
 /**
  * Remembers deliveries in Redis for `ttlSeconds`: the first claim of a set of keys wins, and a
  * claim that overlaps an earlier one (same delivery id, or same change + SHA) is a duplicate.
  */
-export function createDedupe(redis: Redis, options: { ttlSeconds: number; prefix?: string }) {
+export function createDedupe(redis: Redis, options: { ttlSeconds: number; prefix?: string }): Dedupe {
   const prefix = options.prefix ?? 'forgebot:dedupe:';
+  const full = (keys: readonly string[]) => keys.map((key) => prefix + key);
   return {
-    async claim(keys: string[]): Promise<Claim> {
+    async claim(keys) {
       const token = randomUUID();
-      const fullKeys = keys.map((key) => prefix + key);
+      const fullKeys = full(keys);
       const result = await redis.eval(CLAIM, fullKeys.length, ...fullKeys, token, String(options.ttlSeconds));
       return {
         claimed: result === 1,
@@ -43,6 +51,8 @@ export function createDedupe(redis: Redis, options: { ttlSeconds: number; prefix
         },
       };
     },
+    async forget(keys) {
+      if (keys.length > 0) await redis.del(...full(keys));
+    },
   };
 }
-export type Dedupe = ReturnType<typeof createDedupe>;

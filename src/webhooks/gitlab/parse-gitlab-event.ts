@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { ChangeRef } from '../../domain/change-ref.js';
-import type { ChangeClosed } from '../../domain/review-request.js';
-import { GitLabEventEnvelope, MergeRequestClosedEvent, MergeRequestEvent } from './merge-request-event.js';
+import { GitLabEventEnvelope, MergeRequestAction, MergeRequestClosedEvent, MergeRequestEvent } from './merge-request-event.js';
 
+/** A GitLab delivery, parsed once. Only merge requests are read beyond their kind. */
 export type GitLabEvent =
   | { kind: 'merge_request'; event: MergeRequestEvent }
-  | { kind: 'merge_request_closed'; ref: ChangeRef | undefined; closed: ChangeClosed }
+  | { kind: 'merge_request_closed'; event: MergeRequestClosedEvent }
+  /** A merge request action that never needs a review (approved, unapproved, …). */
+  | { kind: 'merge_request_other'; action: string }
   | { kind: 'other'; objectKind: string };
 
 export class InvalidPayloadError extends Error {
@@ -14,6 +15,9 @@ export class InvalidPayloadError extends Error {
     this.name = 'InvalidPayloadError';
   }
 }
+
+/** `X-Gitlab-Event` values that may carry a merge request event. */
+const MERGE_REQUEST_HEADERS = new Set(['Merge Request Hook', 'System Hook']);
 
 function reasonOf(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
@@ -25,21 +29,31 @@ function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-/** Parses a GitLab webhook body once into the union forgebot acts on. Throws InvalidPayloadError. */
-export function parseGitLabEvent(body: unknown): GitLabEvent {
+/**
+ * Parses a GitLab webhook body (already JSON-decoded) once, by `object_kind`. The `X-Gitlab-Event` header, when sent,
+ * must agree with it for merge requests (a "Merge Request Hook" that is not one, or the reverse, is refused).
+ * Throws InvalidPayloadError with the offending field.
+ */
+export function parseGitLabEvent(body: unknown, eventHeader?: string): GitLabEvent {
   const envelope = parseWith(GitLabEventEnvelope, body);
-  if (envelope.object_kind !== 'merge_request') return { kind: 'other', objectKind: envelope.object_kind };
-  const action = envelope.object_attributes?.action;
-  if (action === 'close' || action === 'merge') {
-    const event = parseWith(MergeRequestClosedEvent, body);
-    const attributes = event.object_attributes;
-    const projectId = event.project.id ?? attributes.target_project_id;
-    const iid = attributes.iid ?? Number(/\/merge_requests\/(\d+)/.exec(attributes.url ?? '')?.[1] ?? Number.NaN);
-    const ref: ChangeRef | undefined =
-      projectId !== undefined && Number.isInteger(iid) && iid > 0
-        ? { forge: 'gitlab', projectId, projectPath: event.project.path_with_namespace, number: iid }
-        : undefined;
-    return { kind: 'merge_request_closed', ref, closed: { reason: action === 'merge' ? 'merged' : 'closed' } };
+  const objectKind = envelope.object_kind ?? envelope.event_name ?? '';
+  const isMergeRequest = objectKind === 'merge_request';
+  const headerDisagrees = isMergeRequest ? !MERGE_REQUEST_HEADERS.has(eventHeader ?? 'Merge Request Hook') : eventHeader === 'Merge Request Hook';
+  if (headerDisagrees) {
+    throw new InvalidPayloadError(`X-Gitlab-Event "${eventHeader}" does not match object_kind "${objectKind}"`);
   }
-  return { kind: 'merge_request', event: parseWith(MergeRequestEvent, body) };
+  if (!isMergeRequest) return { kind: 'other', objectKind };
+
+  const action = parseWith(MergeRequestAction, body).object_attributes.action ?? '';
+  switch (action) {
+    case 'open':
+    case 'reopen':
+    case 'update':
+      return { kind: 'merge_request', event: parseWith(MergeRequestEvent, body) };
+    case 'close':
+    case 'merge':
+      return { kind: 'merge_request_closed', event: parseWith(MergeRequestClosedEvent, body) };
+    default:
+      return { kind: 'merge_request_other', action };
+  }
 }
