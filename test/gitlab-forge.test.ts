@@ -186,7 +186,7 @@ describe('GitLab forge (gitbeaker → fake GitLab)', () => {
   });
 
   test('errors are typed: 5xx and network failures are retryable ERR_FORGE_UNAVAILABLE', async () => {
-    gitlab.failNext({ method: 'GET', pathPattern: /\/notes$/, status: 503, times: 1 });
+    gitlab.failNext({ method: 'GET', pathPattern: /\/notes$/, status: 503, times: 3 });
     await assert.rejects(forge.upsertSummary(ref, `${SUMMARY_MARKER}\nx`), isForgeError('ERR_FORGE_UNAVAILABLE', (error) => assert.equal(error.permanent, false)));
     gitlab.failNext({ method: 'POST', pathPattern: /\/discussions$/, status: 500, times: 1 });
     const snapshot = await forge.getChange(ref);
@@ -200,10 +200,32 @@ describe('GitLab forge (gitbeaker → fake GitLab)', () => {
     await assert.rejects(forgeFor({ host: url }).getChange(ref), isForgeError('ERR_FORGE_UNAVAILABLE'));
   });
 
-  test('429: gitbeaker retries a few itself; when GitLab keeps refusing, ERR_FORGE_RATE_LIMITED', async () => {
-    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 429, times: 2, headers: { 'Retry-After': '1' } });
+  test('429 with a short Retry-After is retried in place; a long one becomes the retry delay handed to Temporal', async () => {
+    const discussionReads = () => gitlab.requests.filter((line) => /^GET .*\/discussions$/.test(line)).length;
+    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 429, times: 2, headers: { 'Retry-After': '0' } });
+    let before = discussionReads();
     assert.ok((await forge.postedFindingFingerprints(ref)).size > 0, 'two 429s were retried through');
-    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 429, times: 10, headers: { 'Retry-After': '30' } });
-    await assert.rejects(forge.postedFindingFingerprints(ref), isForgeError('ERR_FORGE_RATE_LIMITED', (error) => assert.equal(error.permanent, false)));
+    assert.equal(discussionReads() - before, 3, 'two refusals and one answer');
+
+    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 429, times: 1, headers: { 'Retry-After': '30' } });
+    before = discussionReads();
+    await assert.rejects(
+      forge.postedFindingFingerprints(ref),
+      isForgeError('ERR_FORGE_RATE_LIMITED', (error) => assert.deepEqual([error.permanent, error.retryAfterMs], [false, 30_000])),
+    );
+    assert.equal(discussionReads() - before, 1, 'a 30 s wait is not spent inside the activity');
+  });
+
+  test('502/503 on a read are retried a few times with backoff, then ERR_FORGE_UNAVAILABLE; a failed POST is not repeated in place', async () => {
+    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 502, times: 2 });
+    assert.ok((await forge.postedFindingFingerprints(ref)).size > 0);
+    gitlab.failNext({ method: 'GET', pathPattern: /\/discussions$/, status: 503, times: 3 });
+    await assert.rejects(forge.postedFindingFingerprints(ref), isForgeError('ERR_FORGE_UNAVAILABLE', (error) => assert.equal(error.permanent, false)));
+    const posts = () => gitlab.requests.filter((line) => line.startsWith('POST ')).length;
+    gitlab.failNext({ method: 'POST', pathPattern: /\/discussions$/, status: 502, times: 1 });
+    const target = { refs: refsOf(await forge.getChange(ref)), oldPath: 'src/new.ts', newPath: 'src/new.ts', position: { newLine: 1 } };
+    const before = posts();
+    await assert.rejects(forge.postInlineComment(ref, target, 'x'), isForgeError('ERR_FORGE_UNAVAILABLE'));
+    assert.equal(posts() - before, 1);
   });
 });

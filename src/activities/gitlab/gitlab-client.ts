@@ -1,4 +1,5 @@
 import { Gitlab } from '@gitbeaker/rest';
+import { createRetryAfterRequester, type RetryPolicy } from './gitlab-requester.js';
 
 /** A gitbeaker client with snake_case answers (the default `camelize: false`). */
 export type GitLabClient = InstanceType<typeof Gitlab<false>>;
@@ -7,11 +8,12 @@ export interface GitLabClientOptions {
   /** e.g. `https://gitlab.example.com` (no `/api/v4`). */
   host: string;
   token: string;
-  /** Per request; gitbeaker's own retries of 429/502 share this budget. */
+  /** Per attempt. */
   timeoutMs: number;
+  retry?: RetryPolicy;
 }
 
-/** The gitbeaker client forgebot uses; every request has a timeout. */
+/** The gitbeaker client forgebot uses: every request has a timeout, and rate limits are honoured (Retry-After). */
 export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
-  return new Gitlab({ host: options.host, token: options.token, queryTimeout: options.timeoutMs });
+  return new Gitlab({ host: options.host, token: options.token, queryTimeout: options.timeoutMs, requesterFn: createRetryAfterRequester(options.retry) });
 }

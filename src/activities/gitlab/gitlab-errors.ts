@@ -1,15 +1,7 @@
 import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import { redactSecrets } from '../../domain/redact.js';
 import { ForgeError } from '../forge.js';
-
-/** Retry-After is either seconds or an HTTP date. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(at - Date.now(), 0);
-}
+import { retryAfterMs } from '../retry-after.js';
 
 function fromStatus(status: number, message: string, retryAfter: string | null): ForgeError {
   if (status === 401 || status === 403) return new ForgeError('ERR_FORGE_UNAUTHORIZED', message);
@@ -21,7 +13,8 @@ function fromStatus(status: number, message: string, retryAfter: string | null):
 
 /**
  * Maps a gitbeaker failure to a ForgeError. gitbeaker throws GitbeakerRequestError (with `cause.response`) for
- * a non-2xx answer, GitbeakerRetryError after 10 attempts at 429/502, GitbeakerTimeoutError at `queryTimeout`,
+ * a non-2xx answer (also for a 429/5xx that gitlab-requester.ts stopped retrying), GitbeakerRetryError from gitbeaker's
+ * default requester, GitbeakerTimeoutError at `queryTimeout`,
  * and fetch's TypeError on network errors. The message names what failed and GitLab's answer, never a token.
  */
 export function toForgeError(error: unknown, doing: string, secrets: readonly string[] = []): ForgeError {
