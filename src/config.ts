@@ -11,6 +11,9 @@ const bool = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A Kubernetes resource quantity: `250m`, `1`, `0.5`, `512Mi`, `1G`. */
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a Kubernetes quantity such as 250m, 1, 512Mi');
+
 /** Every environment variable forgebot reads, in one place. Nothing else reads process.env. */
 export const Config = z
   .object({
@@ -28,6 +31,7 @@ export const Config = z
     AGENT_MAX_TURNS: positiveInt.default(30),
     AGENT_MAX_OUTPUT_TOKENS: positiveInt.default(8192),
     AGENT_TOKEN_BUDGET: positiveInt.default(400_000),
+    AGENT_COST_BUDGET_USD: z.coerce.number().positive().default(5),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     DEDUPE_TTL_SECONDS: positiveInt.default(86_400),
     WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 512kb or 2mb').default('2mb'),
@@ -35,6 +39,14 @@ export const Config = z
     GITLAB_TOKEN: z.string().min(1).optional(),
     GITLAB_CLONE_TOKEN: z.string().min(1).optional(),
     GITLAB_WEBHOOK_SECRET: csv.optional(),
+    GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+    GITHUB_TOKEN: z.string().min(1).optional(),
+    GITHUB_APP_ID: positiveInt.optional(),
+    /** PEM; `\n` escapes (one-line env files) become newlines. */
+    GITHUB_APP_PRIVATE_KEY: z.string().min(1).transform((value) => value.replace(/\\n/g, '\n')).optional(),
+    GITHUB_CLONE_TOKEN: z.string().min(1).optional(),
+    GITHUB_WEBHOOK_SECRET: csv.optional(),
+    GITHUB_APPROVE_WHEN_CLEAN: bool.default(false),
     REVIEW_DRAFTS: bool.default(false),
     REVIEW_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(10),
     ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -42,13 +54,37 @@ export const Config = z
     ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
     SANDBOX: z.enum(['local', 'kubernetes']).default('local'),
     SANDBOX_WORK_DIR: z.string().min(1).optional(),
+    SANDBOX_NETWORK: z.enum(['isolated', 'host', 'auto']).default('auto'),
+    /** SANDBOX=kubernetes: the cluster (a kubeconfig file; unset in a cluster: the service account). */
+    KUBECONFIG: z.string().min(1).optional(),
+    /** Default: the agent-worker's own namespace in a cluster, else `default`. */
+    KUBERNETES_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS-1123 label').optional(),
+    RUNNER_IMAGE: z.string().min(1).optional(),
+    RUNNER_CPU_REQUEST: quantity.default('250m'),
+    RUNNER_CPU_LIMIT: quantity.default('1'),
+    RUNNER_MEMORY_REQUEST: quantity.default('512Mi'),
+    RUNNER_MEMORY_LIMIT: quantity.default('1Gi'),
+    RUNNER_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(600),
+    RUNNER_UNSCHEDULABLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   })
   .superRefine((config, ctx) => {
+    if (config.SANDBOX === 'kubernetes' && !config.RUNNER_IMAGE) {
+      ctx.addIssue({ code: 'custom', path: ['RUNNER_IMAGE'], message: 'is required when SANDBOX=kubernetes' });
+    }
     if (config.GITLAB_URL && !config.GITLAB_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['GITLAB_TOKEN'], message: 'is required when GITLAB_URL is set' });
     }
     if (config.GITLAB_WEBHOOK_SECRET?.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['GITLAB_WEBHOOK_SECRET'], message: 'names no secret' });
+    }
+    if (config.GITHUB_WEBHOOK_SECRET?.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['GITHUB_WEBHOOK_SECRET'], message: 'names no secret' });
+    }
+    if ((config.GITHUB_APP_ID === undefined) !== (config.GITHUB_APP_PRIVATE_KEY === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [config.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'], message: 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY go together' });
+    }
+    if (config.GITHUB_TOKEN && config.GITHUB_APP_ID !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['GITHUB_TOKEN'], message: 'set either GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID), not both' });
     }
   });
 export type Config = z.infer<typeof Config>;

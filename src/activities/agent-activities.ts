@@ -13,6 +13,8 @@ export interface AgentSettings {
   maxTurns: number;
   maxOutputTokens: number;
   tokenBudget: number;
+  /** US dollars per review (AGENT_COST_BUDGET_USD). */
+  costBudgetUsd?: number;
   heartbeatEveryMs: number;
 }
 
@@ -21,8 +23,12 @@ export function agentJobName(workflowId: string, activityId: string): string {
   return `${workflowId}-${activityId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 }
 
-export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerSecrets; settings: AgentSettings }) {
+/** The runner's secrets: the same for every job, or chosen per change (each forge's own read-only clone credential). */
+export type RunnerSecretsSource = RunnerSecrets | ((request: ReviewRequest) => Promise<RunnerSecrets>);
+
+export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerSecretsSource; settings: AgentSettings }) {
   const { settings } = deps;
+  const secretsFor = (request: ReviewRequest) => (typeof deps.secrets === 'function' ? deps.secrets(request) : Promise.resolve(deps.secrets));
   return {
     /** Runs the reviewer agent in the sandbox and waits for its result. Runs on the agent task queue. */
     async runReviewAgent(request: ReviewRequest, change: ChangeState): Promise<ReviewResult> {
@@ -34,17 +40,26 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
         repository: { cloneUrl: change.cloneUrl, baseSha: change.baseSha, headSha: change.headSha },
         changedPaths: change.changedPaths,
         model: settings.model,
-        limits: { maxTurns: settings.maxTurns, maxOutputTokens: settings.maxOutputTokens, tokenBudget: settings.tokenBudget },
+        limits: {
+          maxTurns: settings.maxTurns,
+          maxOutputTokens: settings.maxOutputTokens,
+          tokenBudget: settings.tokenBudget,
+          ...(settings.costBudgetUsd !== undefined ? { costBudgetUsd: settings.costBudgetUsd } : {}),
+        },
+        ...(change.review ? { review: change.review } : {}),
       };
-      const job = { name: agentJobName(info.workflowExecution?.workflowId ?? 'adhoc', info.activityId), task, timeoutMs: settings.timeoutMs };
+      const workflowId = info.workflowExecution?.workflowId ?? 'adhoc';
+      const job = { name: agentJobName(workflowId, info.activityId), task, timeoutMs: settings.timeoutMs, workflowId };
 
       context.heartbeat({ job: job.name, note: 'starting' });
       const beat = setInterval(() => context.heartbeat({ job: job.name, note: 'running' }), settings.heartbeatEveryMs);
       try {
-        return await withTypedFailures(() =>
-          deps.sandbox.run(job, deps.secrets, {
+        return await withTypedFailures(async () =>
+          deps.sandbox.run(job, await secretsFor(request), {
             signal: context.cancellationSignal,
             onProgress: (note) => context.heartbeat({ job: job.name, note }),
+            // A worker going away (rollout, drain) leaves the job running: the retry on the next worker adopts it.
+            leaveRunning: () => context.cancellationDetails?.workerShutdown === true,
           }),
         );
       } catch (error) {

@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { ReviewContext } from '../agents/task.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ReviewResult } from '../domain/finding.js';
 import { renderFailure } from '../domain/render.js';
 import { withTypedFailures } from './failures.js';
 import type { Forge } from './forge.js';
 import { publishReview, type PublishOutcome } from './publish-review.js';
+import { readReviewContext } from './review-context.js';
 
 /** A change as the workflow needs it: small enough for workflow history (no diffs). */
 export interface ChangeState {
@@ -14,6 +16,8 @@ export interface ChangeState {
   baseSha: string;
   cloneUrl: string;
   changedPaths: string[];
+  /** Settings, guidelines and earlier findings for the review (read for an open change). */
+  review?: ReviewContext;
 }
 
 export type ForgeRegistry = Partial<Record<ChangeRef['forge'], Forge>>;
@@ -32,10 +36,13 @@ export function createForgeActivities(deps: { forges: ForgeRegistry }) {
   }
 
   return {
-    async fetchChange(ref: ChangeRef): Promise<ChangeState> {
+    /** The change as it is now; for an open one also its review context (`lastReviewedSha`: review incrementally). */
+    async fetchChange(ref: ChangeRef, lastReviewedSha?: string): Promise<ChangeState> {
       return withTypedFailures(async () => {
-        const snapshot = await forgeFor(ref).getChange(ref);
+        const forge = forgeFor(ref);
+        const snapshot = await forge.getChange(ref);
         return {
+          ...(snapshot.state === 'opened' ? { review: await readReviewContext(forge, snapshot, lastReviewedSha) } : {}),
           state: snapshot.state,
           draft: snapshot.draft,
           headSha: snapshot.headSha,

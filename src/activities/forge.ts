@@ -1,6 +1,8 @@
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import type { DiffPosition } from '../domain/diff-position.js';
+import type { PriorFinding } from '../domain/finding.js';
+import type { ReviewVerdict } from '../domain/review-verdict.js';
 
 /** The diff version an inline comment belongs to. */
 export interface DiffRefs {
@@ -16,6 +18,18 @@ export interface InlineCommentTarget {
   position: DiffPosition;
 }
 
+/** One inline comment of a review posted as a batch. */
+export interface InlineComment {
+  target: InlineCommentTarget;
+  body: string;
+}
+
+/** One of forgebot's inline finding threads on a change (its first note carries the finding's fingerprint). */
+export interface FindingThread extends PriorFinding {
+  threadId: string;
+  resolved: boolean;
+}
+
 /**
  * What the review flow needs from a code forge. One implementation per forge (GitLab, GitHub).
  * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
@@ -29,6 +43,21 @@ export interface Forge {
   postedFindingFingerprints(ref: ChangeRef): Promise<Set<string>>;
   /** Posts one inline comment as a new discussion on the diff. */
   postInlineComment(ref: ChangeRef, target: InlineCommentTarget, body: string): Promise<{ id: string }>;
+  /**
+   * Posts a review's new inline comments all at once, with its verdict (GitHub: one pull request review). Optional:
+   * without it, they are posted one by one with postInlineComment. All or nothing: ERR_FORGE_INVALID when the forge
+   * refuses any position. Called with no comments too (the verdict alone may be worth posting, e.g. an approval).
+   */
+  postReview?(ref: ChangeRef, comments: InlineComment[], verdict: ReviewVerdict): Promise<{ posted: number }>;
+  /**
+   * The text of a file at a commit, or undefined when it does not exist there. Optional: without it, reviews use
+   * default settings and no guidelines.
+   */
+  readFile?(ref: ChangeRef, path: string, commitSha: string): Promise<string | undefined>;
+  /** forgebot's own finding threads, resolved or not. Optional: without it, reviews are not incremental. */
+  findingThreads?(ref: ChangeRef): Promise<FindingThread[]>;
+  /** Resolves one of forgebot's threads (its finding was fixed). */
+  resolveThread?(ref: ChangeRef, threadId: string): Promise<void>;
 }
 
 export type ForgeErrorCode =

@@ -14,6 +14,8 @@ export interface CheckoutOptions {
   dir: string;
   /** Read-only token for HTTPS clones; passed to git through its environment, never its arguments. */
   cloneToken?: string;
+  /** The basic-auth user name that goes with the token: `oauth2` (GitLab, default), `x-access-token` (GitHub). */
+  cloneUsername?: string;
   /** The environment git may see (PATH, HOME, proxies); secrets in it are dropped. Default: this process's. */
   env?: NodeJS.ProcessEnv;
 }
@@ -22,11 +24,11 @@ export interface CheckoutOptions {
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO'];
 
 /** git's environment: isolated from system and user configuration, never prompting, the token as an HTTP header. */
-export function gitEnvironment(base: NodeJS.ProcessEnv, token: string | undefined): NodeJS.ProcessEnv {
+export function gitEnvironment(base: NodeJS.ProcessEnv, token: string | undefined, username = 'oauth2'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
   for (const name of INHERITED) if (base[name] !== undefined) env[name] = base[name];
   if (token) {
-    const basic = Buffer.from(`oauth2:${token}`).toString('base64');
+    const basic = Buffer.from(`${username}:${token}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
   }
   return env;
@@ -43,7 +45,7 @@ function gitProblem(error: unknown): string {
 
 /** Clones the repository and checks out `headSha` (detached); makes sure `baseSha` is present for the diff. */
 export async function checkoutAt(options: CheckoutOptions): Promise<void> {
-  const env = gitEnvironment(options.env ?? process.env, options.cloneToken);
+  const env = gitEnvironment(options.env ?? process.env, options.cloneToken, options.cloneUsername);
   const git = (timeout: number, ...args: string[]) =>
     run('git', args, { cwd: options.dir, env, timeout, maxBuffer: MAX_GIT_OUTPUT }).catch((error: unknown) => {
       throw new Error(`git ${args[0]} failed: ${gitProblem(error)}`);
@@ -56,8 +58,9 @@ export async function checkoutAt(options: CheckoutOptions): Promise<void> {
     if (await hasCommit(sha)) continue;
     const bySha = await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', sha).then(() => true, () => false);
     if (bySha && (await hasCommit(sha))) continue;
-    // Servers that refuse fetching by SHA: fetch every branch (and GitLab's MR refs) instead. Its error is the one reported.
-    await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/merge-requests/*/head:refs/remotes/origin/mr/*');
+    // Servers that refuse fetching by SHA: fetch every branch (and the MR/PR refs) instead. Its error is the one reported.
+    const changeRefs = options.cloneUsername === 'x-access-token' ? '+refs/pull/*/head:refs/remotes/origin/pr/*' : '+refs/merge-requests/*/head:refs/remotes/origin/mr/*';
+    await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', changeRefs);
     if (!(await hasCommit(sha))) throw new Error(`commit ${sha} is not in the repository`);
   }
   await git(LOCAL_TIMEOUT_MS, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', options.headSha);

@@ -29,9 +29,10 @@ const workspaceTools: Record<WorkspaceToolName, Anthropic.Tool> = {
 };
 
 /** The tools a role is offered: its workspace tools, then its submit tool (which carries the cache breakpoint). */
-export function toolDefinitions(role: AgentRole<unknown>): Anthropic.Tool[] {
+export function toolDefinitions(role: AgentRole<unknown>, extra: readonly Anthropic.Tool[] = []): Anthropic.Tool[] {
   return [
     ...role.tools.map((name) => workspaceTools[name]),
+    ...extra,
     { name: role.submit.name, description: role.submit.description, input_schema: inputSchema(role.submit.schema), cache_control: { type: 'ephemeral' } },
   ];
 }

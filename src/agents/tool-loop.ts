@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import { emptyUsage, type TokenUsage } from '../domain/finding.js';
+import { costOf } from '../domain/usage-cost.js';
 import type { AgentRole, WorkspaceToolName } from './agent-role.js';
 import { toolDefinitions } from './tool-definitions.js';
 import { runWorkspaceTool, ToolInputError, zodIssues, type WorkspaceTools } from './workspace-tools.js';
@@ -13,9 +14,18 @@ export interface LoopLimits {
    * counted (each turn re-reads the same cached prefix, at a tenth of the price).
    */
   tokenBudget: number;
+  /** US dollars the loop may spend (priced from domain/usage-cost.ts); not enforced for a model without a price. */
+  costBudgetUsd?: number;
 }
 
-export type StopReason = 'turns' | 'tokens' | 'no-tool-call';
+export type StopReason = 'turns' | 'tokens' | 'cost' | 'no-tool-call';
+
+/** A role-specific tool besides the workspace tools (e.g. the reviewer's read_diff). */
+export interface ExtraTool {
+  definition: Anthropic.Tool;
+  /** Returns the tool result; throw ToolInputError for a mistake the model should fix. */
+  run(input: unknown): Promise<string>;
+}
 
 export interface LoopOutcome<Output> {
   submitted?: Output;
@@ -33,10 +43,12 @@ export interface LoopDeps<Output> {
   tools: WorkspaceTools;
   limits: LoopLimits;
   log: Logger;
+  extraTools?: readonly ExtraTool[];
 }
 
 const ephemeral = { type: 'ephemeral' } as const;
 const NUDGE = 'Finish now: call the submit tool with your result.';
+const LAST_CALL = 'Your turn, token or cost budget is nearly used up: call the submit tool now with what you found so far, and say in the summary what you did not get to.';
 
 function spent(usage: TokenUsage): number {
   return usage.inputTokens + usage.cacheWriteTokens + usage.outputTokens;
@@ -51,10 +63,11 @@ function addUsage(usage: TokenUsage, turn: Anthropic.Usage): void {
 }
 
 async function workspaceResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseBlock): Promise<Anthropic.ToolResultBlockParam> {
-  const offered: readonly string[] = deps.role.tools;
+  const extra = deps.extraTools?.find((tool) => tool.definition.name === call.name);
+  const offered: readonly string[] = [...deps.role.tools, ...(deps.extraTools ?? []).map((tool) => tool.definition.name)];
   try {
     if (!offered.includes(call.name)) throw new ToolInputError(`unknown tool ${call.name}: use one of ${[...offered, deps.role.submit.name].join(', ')}`);
-    const content = await runWorkspaceTool(deps.tools, call.name as WorkspaceToolName, call.input);
+    const content = extra ? await extra.run(call.input) : await runWorkspaceTool(deps.tools, call.name as WorkspaceToolName, call.input);
     return { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const message = error instanceof ToolInputError ? error.message : `tool failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -70,20 +83,30 @@ async function workspaceResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseB
 export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopOutcome<Output>> {
   const { role, limits } = deps;
   const usage = emptyUsage();
-  const tools = toolDefinitions(role as AgentRole<unknown>);
+  const tools = toolDefinitions(role as AgentRole<unknown>, (deps.extraTools ?? []).map((tool) => tool.definition));
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: [{ type: 'text', text: deps.brief, cache_control: ephemeral }] }];
+  const cost = () => costOf(deps.model, usage);
   let nudged = false;
+  let lastTurnCost = 0;
   while (usage.turns < limits.maxTurns) {
     const remaining = limits.tokenBudget - spent(usage);
     if (remaining <= 0) return { usage, stoppedBy: 'tokens' };
+    const costLeft = limits.costBudgetUsd === undefined ? undefined : limits.costBudgetUsd - (cost() ?? 0);
+    if (costLeft !== undefined && costLeft <= 0 && cost() !== undefined) return { usage, stoppedBy: 'cost' };
+    // The last affordable turn: make the model submit what it has instead of ending with nothing to show.
+    const final = usage.turns + 1 >= limits.maxTurns || remaining < 2 * limits.maxOutputTokens || (costLeft !== undefined && costLeft < 2 * lastTurnCost);
+    if (final && usage.turns > 0) appendText(messages, LAST_CALL);
+    const before = cost() ?? 0;
     const response = await deps.client.messages.create({
       model: deps.model,
       max_tokens: Math.min(limits.maxOutputTokens, remaining),
       system: [{ type: 'text', text: role.systemPrompt, cache_control: ephemeral }],
       tools,
+      ...(final ? { tool_choice: { type: 'tool' as const, name: role.submit.name } } : {}),
       messages,
     });
     addUsage(usage, response.usage);
+    lastTurnCost = (cost() ?? 0) - before;
     deps.log.debug({ turn: usage.turns, stopReason: response.stop_reason, usage: response.usage }, 'model turn');
 
     const calls = response.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
@@ -108,7 +131,29 @@ export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopO
       const content = `${role.submit.name} input is invalid: ${zodIssues(parsed.error)}. Fix it and call ${role.submit.name} again.`;
       results.push({ type: 'tool_result', tool_use_id: call.id, is_error: true, content });
     }
-    messages.push({ role: 'user', content: results });
+    pushWithMovingBreakpoint(messages, results);
   }
   return { usage, stoppedBy: 'turns' };
+}
+
+/**
+ * Appends the tool results with a cache breakpoint on their last block, and drops the previous turn's: the
+ * conversation so far is read from the cache on the next turn (tools, system, brief and this one: the API's 4).
+ */
+function pushWithMovingBreakpoint(messages: Anthropic.MessageParam[], results: Anthropic.ToolResultBlockParam[]): void {
+  for (const message of messages.slice(1)) {
+    if (message.role !== 'user' || typeof message.content === 'string') continue;
+    for (const block of message.content) if ('cache_control' in block) delete block.cache_control;
+  }
+  const last = results.at(-1);
+  if (last) last.cache_control = ephemeral;
+  messages.push({ role: 'user', content: results });
+}
+
+/** Adds a text block to the last user message (or a new one), so that user and assistant turns keep alternating. */
+function appendText(messages: Anthropic.MessageParam[], text: string): void {
+  const last = messages.at(-1);
+  if (last?.role === 'user' && Array.isArray(last.content)) last.content.push({ type: 'text', text });
+  else if (last?.role === 'user') last.content = `${last.content}\n\n${text}`;
+  else messages.push({ role: 'user', content: text });
 }

@@ -1,9 +1,12 @@
 import type { Config } from '../config.js';
+import type { ReviewRequest } from '../domain/review-request.js';
 import type { Logger } from '../logger.js';
 import type { ForgeRegistry } from '../activities/forge-activities.js';
 import type { RunnerSecrets, Sandbox } from '../activities/sandbox/sandbox.js';
+import { githubConnectionFromConfig, githubForgeFromConfig, toGitHubForgeError } from '../activities/github/index.js';
 import { createGitLabClient, createGitLabForge } from '../activities/gitlab/index.js';
 import { createLocalSandbox } from '../activities/sandbox/local.js';
+import { createKubernetesSandboxFromConfig } from '../activities/sandbox/kubernetes/index.js';
 
 /** The forges this deployment can talk to, from the configuration. */
 export function createForges(config: Config, logger?: Logger): ForgeRegistry {
@@ -14,21 +17,33 @@ export function createForges(config: Config, logger?: Logger): ForgeRegistry {
       ...(logger ? { logger: logger.child({ forge: 'gitlab' }) } : {}),
     });
   }
+  const github = githubForgeFromConfig(config, logger?.child({ forge: 'github' }));
+  if (github) forges.github = github;
   return forges;
 }
 
 export function createSandbox(config: Config, logger: Logger): Sandbox {
-  if (config.SANDBOX === 'kubernetes') {
-    throw new Error('SANDBOX=kubernetes is not available yet: use SANDBOX=local');
-  }
-  return createLocalSandbox({ logger: logger.child({ component: 'sandbox' }), ...(config.SANDBOX_WORK_DIR ? { workRoot: config.SANDBOX_WORK_DIR } : {}) });
+  if (config.SANDBOX === 'kubernetes') return createKubernetesSandboxFromConfig(config, logger.child({ component: 'sandbox', sandbox: 'kubernetes' }));
+  return createLocalSandbox({ logger: logger.child({ component: 'sandbox' }), network: config.SANDBOX_NETWORK, ...(config.SANDBOX_WORK_DIR ? { workRoot: config.SANDBOX_WORK_DIR } : {}) });
 }
 
-/** What the sandbox gets: the model key and a read-only clone token. Never GITLAB_TOKEN. */
-export function runnerSecrets(config: Config): RunnerSecrets {
-  return {
+/**
+ * What the sandbox gets, per change: the model key and a read-only clone credential of that change's forge only —
+ * GITLAB_CLONE_TOKEN, or GITHUB_CLONE_TOKEN / an installation token limited to the repository and `contents: read`.
+ * Never GITLAB_TOKEN, GITHUB_TOKEN or the App key.
+ */
+export function runnerSecrets(config: Config): (request: ReviewRequest) => Promise<RunnerSecrets> {
+  const github = githubConnectionFromConfig(config);
+  const model: RunnerSecrets = {
     ...(config.ANTHROPIC_API_KEY ? { anthropicApiKey: config.ANTHROPIC_API_KEY } : {}),
     ...(config.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: config.ANTHROPIC_BASE_URL } : {}),
-    ...(config.GITLAB_CLONE_TOKEN ? { cloneToken: config.GITLAB_CLONE_TOKEN } : {}),
+  };
+  return async (request) => {
+    const { ref } = request;
+    const [owner = '', repo = ''] = ref.projectPath.split('/');
+    const cloneToken = ref.forge === 'gitlab' ? config.GITLAB_CLONE_TOKEN : await github?.cloneToken(owner, repo).catch((error: unknown) => {
+      throw toGitHubForgeError(error, `minting a clone token for ${ref.projectPath}`);
+    });
+    return { ...model, ...(cloneToken ? { cloneToken } : {}) };
   };
 }

@@ -34,6 +34,35 @@ export const TokenUsage = z.object({
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
+/** A finding forgebot posted on the change earlier (from its thread), as the next review is told about it. */
+export const PriorFinding = z.object({
+  fingerprint: z.string().regex(/^[0-9a-f]{8}$/),
+  path: z.string().min(1),
+  line: z.number().int().positive(),
+  severity: Severity,
+  category: Category,
+  title: z.string().min(1).max(200),
+});
+export type PriorFinding = z.infer<typeof PriorFinding>;
+
+/** A changed file the review did not look at, and why (listed in the summary: nothing is dropped silently). */
+export const NotReviewedFile = z.object({ path: z.string(), reason: z.string().min(1).max(300) });
+export type NotReviewedFile = z.infer<typeof NotReviewedFile>;
+
+const count = z.number().int().nonnegative();
+
+/** Findings held back by the repository's thresholds (counted in the summary). */
+export const HiddenFindings = z.object({ lowConfidence: count, nits: count, overCap: count });
+export type HiddenFindings = z.infer<typeof HiddenFindings>;
+
+/** What the checks before posting changed (see finding-validation.ts). */
+export const FindingChecks = z.object({ merged: count, moved: count, outsideDiff: count, suggestionsDropped: count });
+export type FindingChecks = z.infer<typeof FindingChecks>;
+
+/** Why a run stopped before the model finished everything it was asked. */
+export const StopCause = z.enum(['turns', 'tokens', 'cost', 'no-tool-call']);
+export type StopCause = z.infer<typeof StopCause>;
+
 /** What a reviewer run returns. */
 export const ReviewResult = z.object({
   headSha: z.string(),
@@ -43,6 +72,23 @@ export const ReviewResult = z.object({
   usage: TokenUsage,
   /** Set when a turn or token cap stopped the run before the model submitted. */
   truncated: z.boolean().default(false),
+  /** US dollars, from the model price table; absent when the model has no known price. */
+  costUsd: z.number().nonnegative().optional(),
+  stoppedBy: StopCause.optional(),
+  filesReviewed: count.optional(),
+  notReviewed: z.array(NotReviewedFile).max(5_001).optional(),
+  hidden: HiddenFindings.optional(),
+  checks: FindingChecks.optional(),
+  /** Set when only the commits after this SHA were reviewed. */
+  incrementalFrom: z.string().optional(),
+  /** Fingerprints of earlier findings this revision fixed: their threads are resolved. */
+  fixed: z.array(z.string().regex(/^[0-9a-f]{8}$/)).max(500).optional(),
+  /** Earlier findings still open (not fixed, not raised again by this review). */
+  carriedForward: z.array(PriorFinding).max(500).optional(),
+  /** Findings of this review that a person had already resolved or dismissed: not raised again. */
+  notRaisedAgain: count.optional(),
+  /** Things the people on the change should know (settings errors, a full review after a force push …). */
+  notices: z.array(z.string().max(2_000)).max(50).optional(),
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
 

@@ -1,10 +1,10 @@
-import type { Finding, ReviewResult, Severity } from './finding.js';
+import type { Category, Finding, ReviewResult, Severity } from './finding.js';
+import { carriedSection, notReviewedSection, severityIcon, statusLines, usageFooter } from './render-sections.js';
 
 /** Hidden marker that identifies forgebot's summary note, so a re-review edits it in place. */
 export const SUMMARY_MARKER = '<!-- forgebot:summary -->';
 const FINDING_MARKER_PREFIX = '<!-- forgebot:finding:';
 
-const severityIcon: Record<Severity, string> = { blocker: '🛑', major: '🔴', minor: '🟡', nit: '⚪' };
 const severityOrder: Severity[] = ['blocker', 'major', 'minor', 'nit'];
 
 /** FNV-1a, 32 bit: a stable, dependency-free fingerprint (also safe inside workflow code). */
@@ -33,6 +33,13 @@ export function fingerprintIn(body: string): string | undefined {
   return /^[0-9a-f]{8}/.exec(body.slice(start + FINDING_MARKER_PREFIX.length))?.[0];
 }
 
+/** What forgebot's own inline comment says about its finding (see renderInlineComment), if it is one. */
+export function parseInlineComment(body: string): { severity: Severity; category: Category; title: string } | undefined {
+  const match = /\*\*(blocker|major|minor|nit)\*\* · (bug|security|performance|maintainability|style|docs|tests) · [^\n]*\r?\n\r?\n\*\*(.+)\*\*\r?\n/.exec(body);
+  if (!match) return undefined;
+  return { severity: match[1] as Severity, category: match[2] as Category, title: match[3] ?? '' };
+}
+
 export function renderInlineComment(finding: Finding): string {
   const lines = [
     `${severityIcon[finding.severity]} **${finding.severity}** · ${finding.category} · confidence ${finding.confidence.toFixed(2)}`,
@@ -50,6 +57,8 @@ export interface SummaryContext {
   headSha: string;
   /** Findings that could not be anchored to a diff line: listed in the summary instead. */
   unanchored: Finding[];
+  /** Bot threads resolved because this revision fixed them. */
+  resolvedThreads?: number;
 }
 
 export function renderSummary(result: ReviewResult, context: SummaryContext): string {
@@ -72,13 +81,9 @@ export function renderSummary(result: ReviewResult, context: SummaryContext): st
     }
     lines.push('', '</details>');
   }
-  if (result.truncated) lines.push('', '_The review stopped at its turn or token cap; it may be incomplete._');
-  const usage = result.usage;
-  lines.push(
-    '',
-    `<sub>${result.model} · ${usage.turns} turns · ${usage.inputTokens} in / ${usage.outputTokens} out tokens` +
-      ` (${usage.cacheReadTokens} cached)</sub>`,
-  );
+  lines.push(...statusLines(result, context.resolvedThreads ?? 0), ...carriedSection(result.carriedForward ?? []));
+  lines.push(...notReviewedSection(result.notReviewed ?? [], result.filesReviewed));
+  lines.push('', usageFooter(result));
   return lines.join('\n');
 }
 

@@ -19,6 +19,7 @@ export function agentSettings(config: Config): AgentSettings {
     maxTurns: config.AGENT_MAX_TURNS,
     maxOutputTokens: config.AGENT_MAX_OUTPUT_TOKENS,
     tokenBudget: config.AGENT_TOKEN_BUDGET,
+    costBudgetUsd: config.AGENT_COST_BUDGET_USD,
     heartbeatEveryMs: 2_000,
   };
 }

@@ -2,6 +2,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
 import type { ChangeRef } from '../domain/change-ref.js';
+import type { TokenUsage } from '../domain/finding.js';
 
 /** A new revision (head SHA) of the change: signal-with-start delivers the first one. */
 export const newRevisionSignal = defineSignal<[ReviewRequest]>('newRevision');
@@ -22,6 +23,14 @@ export interface ReviewStatus {
   reviewsCancelled: number;
   lastError?: string;
   lastFindings?: number;
+  /** Tokens of the last review (input, cache reads and writes, output, turns). */
+  lastUsage?: TokenUsage;
+  /** US dollars of the last review; absent when its model has no known price. */
+  lastCostUsd?: number;
+  /** Files the last review looked at, and those it listed as not reviewed. */
+  lastCoverage?: { reviewed: number; notReviewed: number };
+  /** The last review covered only the commits after this SHA. */
+  lastIncrementalFrom?: string;
 }
 export const statusQuery = defineQuery<ReviewStatus>('status');
 

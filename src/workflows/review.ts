@@ -87,14 +87,27 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     }
   }
 
+  /** `.forgebot.yml` on the target branch turned the reviewer off: say so on the change instead of reviewing. */
+  async function publishReviewsOff(headSha: string): Promise<void> {
+    setPhase('publishing', `reviews are turned off; noting it on ${headSha.slice(0, 12)}`);
+    const summary = 'forgebot reviews are turned off for this repository (`reviewer.enabled: false` in `.forgebot.yml` on the target branch).';
+    const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 };
+    // Not recorded as reviewed: when reviews are turned on again, the whole change is reviewed.
+    await forge.publishReview(ref, { headSha, summary, findings: [], model: 'none', usage, truncated: false, costUsd: 0 });
+  }
+
   async function review(request: ReviewRequest): Promise<void> {
-    const change = await forge.fetchChange(ref);
+    const change = await forge.fetchChange(ref, status.lastReviewedSha);
     if (change.state !== 'opened') {
       closed ??= { reason: change.state === 'merged' ? 'merged' : 'closed' };
       return;
     }
     if (change.draft && !settings.reviewDrafts) {
       setPhase('waiting', 'draft: not reviewed until it is marked ready');
+      return;
+    }
+    if (change.review?.settings.reviewer.enabled === false) {
+      await publishReviewsOff(change.headSha);
       return;
     }
     const scope = new CancellationScope();
@@ -108,6 +121,12 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       if (outcome.published) {
         status.lastReviewedSha = change.headSha;
         status.lastFindings = result.findings.length;
+        status.lastUsage = result.usage;
+        if (result.costUsd !== undefined) status.lastCostUsd = result.costUsd;
+        else delete status.lastCostUsd;
+        status.lastCoverage = { reviewed: result.filesReviewed ?? change.changedPaths.length, notReviewed: result.notReviewed?.length ?? 0 };
+        if (result.incrementalFrom) status.lastIncrementalFrom = result.incrementalFrom;
+        else delete status.lastIncrementalFrom;
         status.reviewsCompleted++;
         delete status.lastError;
       } else if (!pending) {

@@ -1,8 +1,8 @@
 import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangedFile, ChangeSnapshot } from '../../domain/change-snapshot.js';
-import { fingerprintIn, SUMMARY_MARKER } from '../../domain/render.js';
+import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
-import { ForgeError, type Forge, type InlineCommentTarget } from '../forge.js';
+import { ForgeError, type FindingThread, type Forge, type InlineCommentTarget } from '../forge.js';
 import type { GitLabClient } from './gitlab-client.js';
 import { toForgeError } from './gitlab-errors.js';
 
@@ -33,6 +33,24 @@ const toChangedFile = (diff: DiffLike): ChangedFile => ({
   renamedFile: diff.renamed_file,
   diff: diff.diff,
 });
+
+/** The fields of a discussion note that finding threads are read from. */
+interface ThreadNote {
+  body: string;
+  author: { id: number };
+  resolved?: boolean;
+  position?: { new_path?: string; old_path?: string; new_line?: number | null; old_line?: number | null } | null;
+}
+
+/** A finding thread from a discussion whose first note forgebot wrote, or undefined. */
+function toFindingThread(id: string, note: ThreadNote): FindingThread | undefined {
+  const fingerprint = fingerprintIn(note.body);
+  const parsed = parseInlineComment(note.body);
+  const line = note.position?.new_line ?? note.position?.old_line;
+  const path = note.position?.new_line ? note.position.new_path : note.position?.old_path;
+  if (!fingerprint || !parsed || !line || !path) return undefined;
+  return { threadId: id, fingerprint, resolved: note.resolved === true, path, line, ...parsed };
+}
 
 function mrState(state: string): ChangeSnapshot['state'] {
   return state === 'merged' || state === 'closed' || state === 'locked' ? state : 'opened';
@@ -126,6 +144,36 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
         }
         return fingerprints;
       });
+    },
+
+    async readFile(ref, path, commitSha) {
+      return attempt(`reading ${path} at ${commitSha.slice(0, 12)} in ${ref.projectPath}`, async () => {
+        try {
+          const raw: unknown = await api.RepositoryFiles.showRaw(ref.projectId, path, commitSha);
+          return raw instanceof Blob ? raw.text() : String(raw);
+        } catch (error) {
+          const failure = toForgeError(error, 'reading a file', secrets);
+          if (failure.code === 'ERR_FORGE_NOT_FOUND') return undefined;
+          throw failure;
+        }
+      });
+    },
+
+    async findingThreads(ref) {
+      return attempt(`reading discussions of ${ref.projectPath}!${ref.number}`, async () => {
+        const [userId, discussions] = await Promise.all([ownUserId(), api.MergeRequestDiscussions.all(ref.projectId, ref.number, { perPage })]);
+        const threads: FindingThread[] = [];
+        for (const discussion of discussions) {
+          const first = discussion.notes?.[0] as ThreadNote | undefined;
+          const thread = first && first.author.id === userId ? toFindingThread(discussion.id, first) : undefined;
+          if (thread) threads.push(thread);
+        }
+        return threads;
+      });
+    },
+
+    async resolveThread(ref, threadId) {
+      await attempt(`resolving a thread on ${ref.projectPath}!${ref.number}`, () => api.MergeRequestDiscussions.resolve(ref.projectId, ref.number, threadId, true));
     },
 
     async postInlineComment(ref, target: InlineCommentTarget, body) {

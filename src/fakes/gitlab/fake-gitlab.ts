@@ -114,6 +114,13 @@ export class FakeGitLab {
     return this.state.addForeignNote(projectId, iid, note);
   }
 
+  /** A person resolves (or unresolves) a thread in the web UI. */
+  resolveDiscussion(projectId: number, iid: number, discussionId: string, resolved = true): void {
+    const discussion = this.discussions(projectId, iid).find((candidate) => candidate.id === discussionId);
+    if (!discussion) throw new Error(`fake GitLab: no discussion ${discussionId}`);
+    for (const note of discussion.notes) if (note.resolvable) note.resolved = resolved;
+  }
+
   failNext(failure: InjectedFailure): void {
     this.failures.push({ ...failure, method: failure.method.toUpperCase() });
   }

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { gitEnvironment } from '../checkout.js';
+
+const run = promisify(execFile);
+
+/** One file's section of a `git diff`. */
+export interface DiffFile {
+  oldPath: string;
+  newPath: string;
+  status: 'added' | 'deleted' | 'renamed' | 'modified';
+  binary: boolean;
+  /** The whole section, `diff --git` header included (what the model reads). */
+  text: string;
+  /** From the first `@@` on: the part comments anchor on. Empty for binary files and pure renames. */
+  hunks: string;
+  added: number;
+  removed: number;
+}
+
+/** The path of a `--- a/x` / `+++ b/x` line, or undefined for /dev/null. */
+function sidePath(line: string | undefined): string | undefined {
+  if (!line || line.endsWith('/dev/null')) return undefined;
+  return line.slice(4).replace(/^[ab]\//, '');
+}
+
+function parseSection(text: string): DiffFile {
+  const lines = text.split('\n');
+  const hunkStart = text.search(/^@@ /m);
+  const header = hunkStart < 0 ? lines : text.slice(0, hunkStart).split('\n');
+  const field = (prefix: string) => header.find((line) => line.startsWith(prefix))?.slice(prefix.length);
+  const fromGitLine = /^diff --git a\/(.+) b\/(.+)$/.exec(lines[0] ?? '');
+  const oldPath = field('rename from ') ?? sidePath(header.find((line) => line.startsWith('--- '))) ?? fromGitLine?.[1] ?? '';
+  const newPath = field('rename to ') ?? sidePath(header.find((line) => line.startsWith('+++ '))) ?? fromGitLine?.[2] ?? oldPath;
+  const hunks = hunkStart < 0 ? '' : text.slice(hunkStart);
+  const body = hunks.split('\n');
+  const status = field('new file mode') !== undefined ? 'added' : field('deleted file mode') !== undefined ? 'deleted' : field('rename from ') !== undefined ? 'renamed' : 'modified';
+  return {
+    oldPath: oldPath || newPath,
+    newPath: status === 'deleted' ? oldPath || newPath : newPath,
+    status,
+    binary: header.some((line) => line.startsWith('Binary files ') || line === 'GIT binary patch'),
+    text,
+    hunks,
+    added: body.filter((line) => line.startsWith('+')).length,
+    removed: body.filter((line) => line.startsWith('-')).length,
+  };
+}
+
+/** Splits `git diff` output into its files. */
+export function parseDiffFiles(diff: string): DiffFile[] {
+  return diff
+    .split(/^(?=diff --git )/m)
+    .filter((section) => section.startsWith('diff --git '))
+    .map((section) => parseSection(section.replace(/\n$/, '')));
+}
+
+/** `git diff` of a range (`base...head` or `last..head`) with `context` lines around each change. */
+export async function gitDiff(dir: string, range: string, context: number): Promise<string> {
+  const { stdout } = await run('git', ['-c', 'core.quotePath=false', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', `-U${context}`, range], {
+    cwd: dir,
+    env: gitEnvironment(process.env, undefined),
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** True when `ancestor` is in the repository and an ancestor of `head` (false after a force push that dropped it). */
+export async function isAncestor(dir: string, ancestor: string, head: string): Promise<boolean> {
+  return run('git', ['merge-base', '--is-ancestor', ancestor, head], { cwd: dir, env: gitEnvironment(process.env, undefined), timeout: 30_000 }).then(
+    () => true,
+    () => false,
+  );
+}
