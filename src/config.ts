@@ -51,7 +51,7 @@ export const Config = z
     REVIEW_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(10),
     ANTHROPIC_API_KEY: z.string().min(1).optional(),
     ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-    ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+    ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
     SANDBOX: z.enum(['local', 'kubernetes']).default('local'),
     SANDBOX_WORK_DIR: z.string().min(1).optional(),
     SANDBOX_NETWORK: z.enum(['isolated', 'host', 'auto']).default('auto'),

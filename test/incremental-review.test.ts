@@ -79,8 +79,8 @@ describe('incremental review, end to end', () => {
     const status = await handle().query(statusQuery);
     assert.equal(status.lastReviewedSha, firstHead);
     assert.ok((status.lastUsage?.turns ?? 0) >= 1);
-    assert.ok((status.lastCostUsd ?? 0) > 0, 'claude-sonnet-4-5 has a price');
-    assert.match(summary()!.body, /claude-sonnet-4-5 · 1 turns · .* · \$\d/);
+    assert.ok((status.lastCostUsd ?? 0) > 0, 'the default model has a price');
+    assert.match(summary()!.body, /claude-sonnet-4-6 · 1 turns · .* · \$\d/);
   });
 
   test('push 2 fixes one finding: its thread is resolved; the open one is not reposted; a resolved one is not raised again', async () => {
