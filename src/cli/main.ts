@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runAgentWorker } from './commands/agent-worker.js';
 import { runDev } from './commands/dev.js';
+import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
 import { runWorker } from './commands/worker.js';
@@ -30,7 +31,7 @@ const program = new Command()
   .name('forgebot')
   .description('Turns code-forge events into durable, sandboxed Claude agent work on Temporal.\nConfiguration comes from the environment (see README).');
 
-program.command('server').description('run the webhook receiver (POST /webhook/gitlab, /healthz, /readyz)').action(withConfig(runServer));
+program.command('server').description('run the webhook receiver (POST /webhook/gitlab, POST /webhook/github, /healthz, /readyz)').action(withConfig(runServer));
 program.command('worker').description('run the Temporal worker for workflows and forge activities').action(withConfig(runWorker));
 program.command('agent-worker').description('run the Temporal worker that runs sandboxed agent jobs, AGENT_CONCURRENCY at a time').action(withConfig(runAgentWorker));
 program.command('search-attributes').description("register forgebot's custom search attributes in the Temporal namespace").action(withConfig(runSearchAttributes));
@@ -39,5 +40,23 @@ program
   .description('run everything locally (Temporal dev server if needed); demo mode without GitLab/Anthropic credentials')
   .option('--once', 'exit after the first review has been posted')
   .action(async (options: { once?: boolean }) => withConfig((config, logger) => runDev(config, logger, { once: options.once === true }))());
+
+program
+  .command('eval')
+  .description('run the review evaluation corpus through the runner (heuristic fake model, or the real API with ANTHROPIC_API_KEY); prints a table, writes JSON')
+  .option('--case <id>', 'run only this case (repeatable)', (id: string, ids: string[]) => [...ids, id], [] as string[])
+  .option('--out <file>', 'write the JSON report here (default: bench/eval/results/eval-<time>.json)')
+  .option('--reviewer <kind>', 'heuristic (fake model) or anthropic (real API); default: anthropic when ANTHROPIC_API_KEY is set')
+  .option('--window <lines>', 'line window for matching findings to expected issues (default 3)')
+  .action(async (options: RawEvalOptions) => {
+    try {
+      const parsed = parseEvalOptions(options);
+      await withConfig((config, logger) => runEvalCommand(config, logger, parsed))();
+    } catch (error) {
+      if (!(error instanceof EvalUsageError)) throw error;
+      process.stderr.write(`forgebot eval: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
 
 await program.parseAsync(process.argv);

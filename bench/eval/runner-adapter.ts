@@ -1,0 +1,43 @@
+// The one place the harness touches the runner: how a case becomes a RunnerTask, and the runner's entry point.
+// When the runner's task or result grows, this file is the one to adjust.
+import type { Logger } from 'pino';
+import { runReview } from '../../src/agents/run-review.js';
+import type { RunnerTask } from '../../src/agents/task.js';
+import type { ReviewResult } from '../../src/domain/finding.js';
+import type { EvalCase } from './case-schema.js';
+import type { CaseRepo } from './materialize.js';
+
+export interface ModelEndpoint {
+  apiKey: string;
+  /** The fake Anthropic server's URL, or a proxy; absent: api.anthropic.com. */
+  baseUrl?: string;
+  model: string;
+}
+
+export const EVAL_LIMITS: RunnerTask['limits'] = { maxTurns: 12, maxOutputTokens: 4_096, tokenBudget: 200_000, costBudgetUsd: 1 };
+
+export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string): RunnerTask {
+  return {
+    kind: 'review',
+    request: {
+      ref: { forge: 'gitlab', projectId: 1, projectPath: `eval/${evalCase.id}`, number: 1 },
+      headSha: repo.headSha,
+      title: evalCase.title,
+      author: 'eval',
+      sourceBranch: 'mr',
+      targetBranch: 'main',
+      webUrl: `http://eval.invalid/${evalCase.id}`,
+      draft: false,
+    },
+    repository: { cloneUrl: `file://${repo.repo.dir}`, baseSha: repo.baseSha, headSha: repo.headSha },
+    changedPaths: Object.keys(evalCase.head),
+    model,
+    limits: EVAL_LIMITS,
+  };
+}
+
+/** Runs the real runner (clone, tool loop over HTTP, finding checks) on the case's repository. */
+export function reviewCase(evalCase: EvalCase, repo: CaseRepo, endpoint: ModelEndpoint, workspace: string, log: Logger): Promise<ReviewResult> {
+  const secrets = { anthropicApiKey: endpoint.apiKey, ...(endpoint.baseUrl ? { anthropicBaseUrl: endpoint.baseUrl } : {}) };
+  return runReview(caseTask(evalCase, repo, endpoint.model), secrets, workspace, log);
+}

@@ -1,0 +1,67 @@
+import { loadCases } from '../../../bench/eval/load-cases.js';
+import { formatReport, writeReport } from '../../../bench/eval/report.js';
+import { runEval, type EvalTarget } from '../../../bench/eval/run-eval.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+
+export interface EvalCommandOptions {
+  /** Case ids to run (all when empty). */
+  cases: string[];
+  out?: string;
+  /** `heuristic`: the fake model (CI); `anthropic`: the real API (needs ANTHROPIC_API_KEY); default: anthropic when a key is set. */
+  reviewer?: 'heuristic' | 'anthropic';
+  lineWindow?: number;
+}
+
+/** A bad option or case id: reported in one line, exit code 2. */
+export class EvalUsageError extends Error {}
+
+/** The command line's options as commander gives them. */
+export interface RawEvalOptions {
+  case: string[];
+  out?: string;
+  reviewer?: string;
+  window?: string;
+}
+
+/** Checks the command line's options; a bad value is an error that names it. */
+export function parseEvalOptions(raw: RawEvalOptions): EvalCommandOptions {
+  const { reviewer } = raw;
+  if (reviewer !== undefined && reviewer !== 'heuristic' && reviewer !== 'anthropic') throw new EvalUsageError(`--reviewer must be heuristic or anthropic, not ${reviewer}`);
+  const lineWindow = raw.window === undefined ? undefined : Number(raw.window);
+  if (lineWindow !== undefined && !(Number.isInteger(lineWindow) && lineWindow >= 0)) throw new EvalUsageError(`--window must be a whole number ≥ 0, not ${raw.window}`);
+  return {
+    cases: raw.case,
+    ...(raw.out !== undefined ? { out: raw.out } : {}),
+    ...(reviewer !== undefined ? { reviewer } : {}),
+    ...(lineWindow !== undefined ? { lineWindow } : {}),
+  };
+}
+
+/** The evaluation target the options and configuration ask for, or a clear error. */
+export function evalTarget(config: Pick<Config, 'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'ANTHROPIC_MODEL'>, reviewer: EvalCommandOptions['reviewer']): EvalTarget {
+  const kind = reviewer ?? (config.ANTHROPIC_API_KEY ? 'anthropic' : 'heuristic');
+  if (kind === 'heuristic') return { kind };
+  if (!config.ANTHROPIC_API_KEY) throw new EvalUsageError('--reviewer anthropic needs ANTHROPIC_API_KEY');
+  return { kind, apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseUrl: config.ANTHROPIC_BASE_URL } : {}) };
+}
+
+/** `forgebot eval`: runs the review corpus through the real runner, prints the table, writes the JSON report. */
+export async function runEvalCommand(config: Config, logger: Logger, options: EvalCommandOptions): Promise<void> {
+  const all = await loadCases();
+  const unknown = options.cases.filter((id) => !all.some((evalCase) => evalCase.id === id));
+  if (unknown.length > 0) throw new EvalUsageError(`unknown case id(s): ${unknown.join(', ')} (known: ${all.map((evalCase) => evalCase.id).join(', ')})`);
+  const cases = options.cases.length > 0 ? all.filter((evalCase) => options.cases.includes(evalCase.id)) : all;
+  const target = evalTarget(config, options.reviewer);
+  process.stderr.write(`forgebot eval: ${cases.length} case(s) against ${target.kind === 'heuristic' ? 'the heuristic fake model' : target.model}\n`);
+  const report = await runEval(cases, {
+    target,
+    log: logger.child({}, { level: 'warn' }),
+    ...(options.lineWindow !== undefined ? { lineWindow: options.lineWindow } : {}),
+    onCase: (outcome) => process.stderr.write(`  ${outcome.id}: ${outcome.error ? `error (${outcome.error.slice(0, 80)})` : `${outcome.match.found}/${outcome.match.expectedBlocking} found, ${outcome.match.falsePositives} false+`} in ${outcome.latencyMs} ms\n`),
+  });
+  process.stdout.write(`${formatReport(report)}\n`);
+  const path = await writeReport(report, options.out);
+  process.stdout.write(`report written to ${path}\n`);
+  if (report.cases.some((outcome) => outcome.error)) process.exitCode = 1;
+}

@@ -1,0 +1,87 @@
+// A deterministic, rule-based stand-in for the model (the evaluation harness's CI reviewer). It works only from what
+// a real model is given — the brief's diff and what its tool calls return — never from a case's expected answers.
+import { parseHunks } from '../../domain/diff-position.js';
+import type { Finding } from '../../domain/finding.js';
+import { HEURISTIC_RULES, taintedNames, type RuleContext } from './heuristic-rules.js';
+import { textOf, toolResultsOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
+
+const MAX_FILES_READ = 20;
+
+/** Changed files of a unified diff and the head-side line numbers each one adds. */
+export function addedLines(diff: string): Map<string, Set<number>> {
+  const files = new Map<string, Set<number>>();
+  for (const section of diff.split(/^(?=diff --git )/m)) {
+    const path = /^\+\+\+ b\/(.+)$/m.exec(section)?.[1];
+    const start = section.search(/^@@ /m);
+    if (!path || start < 0) continue;
+    const added = new Set(parseHunks(section.slice(start)).flatMap((line) => (line.kind === 'added' && line.newLine !== undefined ? [line.newLine] : [])));
+    files.set(path, added);
+  }
+  return files;
+}
+
+function languageOf(path: string): RuleContext['language'] {
+  if (/\.(ts|tsx|js|mjs)$/.test(path)) return 'typescript';
+  if (path.endsWith('.py')) return 'python';
+  if (path.endsWith('.go')) return 'go';
+  if (path.endsWith('.php')) return 'php';
+  return 'other';
+}
+
+/** The file text back from read_file's numbered output (`   12  text`). */
+export function unnumber(output: string): string[] {
+  return output.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+) {2}(.*)$/.exec(line);
+    return match ? [match[2] ?? ''] : [];
+  });
+}
+
+/** Findings of the rules on the added lines of one head file (one per line: the first rule that applies). */
+export function heuristicFindings(path: string, lines: readonly string[], added: ReadonlySet<number>): Finding[] {
+  const language = languageOf(path);
+  if (language === 'other') return [];
+  const tainted = taintedNames(lines);
+  const findings: Finding[] = [];
+  for (const lineNumber of [...added].sort((a, b) => a - b)) {
+    const text = lines[lineNumber - 1];
+    if (text === undefined || /^\s*(\/\/|#|\*|\/\*)/.test(text)) continue;
+    const rule = HEURISTIC_RULES.find((candidate) => candidate.applies({ lines, lineNumber, text, language, tainted }));
+    if (!rule) continue;
+    const { severity, category, confidence, body } = rule;
+    // The code in the title tells two occurrences in one file apart (findings are deduplicated by path + category + title).
+    const title = `${rule.title}: \`${text.trim().slice(0, 80)}\``.slice(0, 200);
+    findings.push({ path, line: lineNumber, side: 'new', severity, category, confidence, title, body });
+  }
+  return findings;
+}
+
+/**
+ * The brain for the fake Anthropic server: turn 1 reads each changed file through `read_file` (as a model would, to
+ * see the code around the diff); turn 2 submits the rules' findings on the added lines. Stateless: everything comes
+ * from the request, so it serves any number of reviews.
+ */
+export function heuristicReviewer(request: MessagesRequest): ScriptedReply {
+  const added = addedLines(textOf(request.messages[0]?.content ?? ''));
+  const assistant = request.messages.filter((message) => message.role === 'assistant');
+  if (assistant.length === 0) {
+    const paths = [...added.keys()].slice(0, MAX_FILES_READ);
+    if (paths.length > 0) return { content: paths.map((path) => toolUse('read_file', { path })), stop_reason: 'tool_use' };
+  }
+  const asked = new Map<string, string>();
+  for (const message of assistant) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content) if (block.type === 'tool_use' && block.name === 'read_file') asked.set(String(block.id), String((block.input as { path?: unknown }).path));
+  }
+  const findings: Finding[] = [];
+  for (const message of request.messages.filter((entry) => entry.role === 'user')) {
+    for (const result of toolResultsOf(message)) {
+      const path = asked.get(result.id);
+      const lines = path && !result.isError ? unnumber(result.content) : [];
+      if (path && lines.length > 0) findings.push(...heuristicFindings(path, lines, added.get(path) ?? new Set()));
+    }
+  }
+  const summary = findings.length === 0
+    ? 'Heuristic reviewer: no rule matched the added lines.'
+    : `Heuristic reviewer: ${findings.length} rule match(es) on the added lines (rule-based, no model involved).`;
+  return { content: [toolUse('submit_review', { summary, findings })], stop_reason: 'tool_use' };
+}
