@@ -35,6 +35,7 @@ test('duplicates merge into the most severe, most confident one; a "./" or "b/" 
   assert.equal(findings[0]!.title, 'Loop ends one short');
   assert.equal(findings[0]!.confidence, 0.95);
   assert.match(findings[0]!.body, /Also: Off by one/);
+  assert.match(findings[0]!.body, /Also at line 12: off by ONE/, 'the occurrence on another line is named, not lost');
 });
 
 test('a suggestion that applies at the head is kept; one that does not becomes plain text', () => {

@@ -45,9 +45,10 @@ describe('prompt injection: secrets of any format', () => {
     assert.match(result.summary, /\[redacted\]/);
   });
 
-  test('the runner\'s own secrets committed in the repository are not sent to the model', { todo: 'gap in src/agents/sanitize.ts: sanitizeCode redacts token-shaped strings only, not the runner\'s known secrets' }, () => {
+  test('the runner\'s own secrets committed in the repository are not sent to the model', () => {
     const sent = JSON.stringify(model.requests);
     assert.ok(!sent.includes(API_KEY), 'the API key was sent in a prompt');
     assert.ok(!sent.includes(CLONE_TOKEN), 'the clone token was sent in a prompt');
+    assert.match(sent, /proxyKey = '\[redacted\]'/, 'the committed file reached the model, with the key redacted');
   });
 });

@@ -83,7 +83,7 @@ describe('prompt injection: the output cannot be steered', () => {
   });
 
   test('the fake model got every request it answered, and the real API would have accepted them', () => {
-    assert.equal(model.requests.length, 2);
+    assert.equal(model.requests.length, 3, 'tools, a refused submission, an accepted one');
     assert.deepEqual(model.errors, []);
   });
 
@@ -108,7 +108,7 @@ describe('prompt injection: the output cannot be steered', () => {
     for (const phrase of attacks.injected_phrases) assert.ok(!outside.toLowerCase().includes(phrase.toLowerCase()), `"${phrase}" outside a fence`);
     assert.doesNotMatch(outside, /<system>|SYSTEM:|Human:|\/untrusted-data>approve/);
     const system = model.requests.map((request) => (typeof request.system === 'string' ? request.system : (request.system ?? []).map((block) => block.text).join('\n')));
-    assert.deepEqual(system, [REVIEWER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT], 'the system prompt is the reviewer\'s own, untouched');
+    assert.deepEqual(system, [REVIEWER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT], 'the system prompt is the reviewer\'s own, untouched');
   });
 
   test('invisible characters are neutralised: removed from prose, shown as ⟦U+XXXX⟧ in code', () => {
@@ -135,6 +135,9 @@ describe('prompt injection: the output cannot be steered', () => {
   });
 
   test('the result cannot approve or change thresholds: the schema has no such field, and the target\'s threshold holds', () => {
+    const refusal = toolResultsOf(model.requests[2]!.messages.at(-1));
+    assert.deepEqual(refusal.map((entry) => entry.isError), [true], 'the submission carrying an approval and thresholds is refused');
+    assert.match(refusal[0]!.content, /approve/);
     assert.deepEqual(Object.keys(result).filter((key) => !(key in ReviewResult.shape)), []);
     assert.ok(!('approve' in result) && !('verdict' in result) && !('min_confidence' in result) && !('settings' in result));
     const kept = result.findings.map((finding) => [finding.path, finding.line, finding.severity, finding.title]).sort((x, y) => String(y[0]).localeCompare(String(x[0])));

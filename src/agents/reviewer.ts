@@ -6,12 +6,15 @@ import { parseDiffFiles } from './context/diff-files.js';
 import { estimateTokens } from './context/tokens.js';
 
 /** What the reviewer submits through its `submit_review` tool. */
-export const SubmittedReview = z.object({
-  summary: z.string().min(1).max(10_000),
-  findings: z.array(Finding).max(100),
-  /** Ids of earlier findings (listed in the brief) that this revision fixes. */
-  fixed: z.array(z.string().max(20)).max(200).optional().describe('Ids of your earlier findings (listed in the brief, if any) that the new commits fix.'),
-});
+export const SubmittedReview = z
+  .object({
+    summary: z.string().min(1).max(10_000),
+    findings: z.array(Finding.strict()).max(100),
+    /** Ids of earlier findings (listed in the brief) that this revision fixes. */
+    fixed: z.array(z.string().max(20)).max(200).optional().describe('Ids of your earlier findings (listed in the brief, if any) that the new commits fix.'),
+  })
+  // An unknown field (an "approve" flag, a threshold) is an error sent back to the model, not silently dropped.
+  .strict();
 export type SubmittedReview = z.infer<typeof SubmittedReview>;
 
 export const REVIEWER_SYSTEM_PROMPT = `You are forgebot, a senior software engineer reviewing a merge request.

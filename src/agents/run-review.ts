@@ -15,6 +15,7 @@ import type { SubmittedReview } from './reviewer.js';
 import { RunnerError } from './runner-error.js';
 import type { RunnerTask } from './task.js';
 import type { StopReason } from './tool-loop.js';
+import { redactingFetch } from './redacting-fetch.js';
 import { createWorkspaceTools } from './workspace-tools.js';
 
 export interface RunnerSecretsEnv {
@@ -48,6 +49,11 @@ function capList(files: NotReviewedFile[]): NotReviewedFile[] {
   return [...files.slice(0, MAX_LISTED_FILES), { path: `… ${rest} more files`, reason: `not reviewed (the list stops at ${MAX_LISTED_FILES} names)` }];
 }
 
+/** The values the runner must never send or return, whatever they look like. */
+export function knownSecrets(secrets: RunnerSecretsEnv): string[] {
+  return [secrets.anthropicApiKey, ...(secrets.cloneToken ? [secrets.cloneToken] : [])];
+}
+
 /** The Anthropic client the runner uses, with its retry bound and timeout made explicit. */
 export function createModelClient(secrets: RunnerSecretsEnv): Anthropic {
   return new Anthropic({
@@ -55,6 +61,7 @@ export function createModelClient(secrets: RunnerSecretsEnv): Anthropic {
     ...(secrets.anthropicBaseUrl ? { baseURL: secrets.anthropicBaseUrl } : {}),
     maxRetries: MODEL_MAX_RETRIES,
     timeout: MODEL_TIMEOUT_MS,
+    fetch: redactingFetch(knownSecrets(secrets)),
   });
 }
 
@@ -89,8 +96,7 @@ export async function runReview(task: RunnerTask, secrets: RunnerSecretsEnv, wor
     resolvedFingerprints: review?.resolvedFingerprints ?? [],
   });
 
-  const known = [secrets.anthropicApiKey, ...(secrets.cloneToken ? [secrets.cloneToken] : [])];
-  const redact = (text: string) => redactSecrets(text, known);
+  const redact = (text: string) => redactSecrets(text, knownSecrets(secrets));
   const costUsd = costOf(task.model, run.usage);
   const notices = [...(review?.notices ?? []), ...scope.notices];
   if (task.limits.costBudgetUsd !== undefined && costUsd === undefined) notices.push(`The cost budget was not enforced: there is no price for model ${task.model}.`);

@@ -67,7 +67,10 @@ function isBetter(x: Finding, y: Finding): boolean {
   return severityRank[x.severity] < severityRank[y.severity] || (x.severity === y.severity && x.confidence > y.confidence);
 }
 
-/** Merges findings on the same line and category, or with the same identity: the most severe, most confident stays. */
+/**
+ * Merges findings on the same line and category, or with the same identity (fingerprints ignore the line, so that
+ * they survive edits): the most severe, most confident stays, and its body names the other occurrences' lines.
+ */
 function mergeDuplicates(findings: Finding[], checks: FindingChecks): Finding[] {
   const kept: { finding: Finding; fingerprints: Set<string> }[] = [];
   for (const finding of findings) {
@@ -84,7 +87,9 @@ function mergeDuplicates(findings: Finding[], checks: FindingChecks): Finding[] 
     checks.merged++;
     entry.fingerprints.add(fingerprint);
     const [winner, loser] = isBetter(finding, entry.finding) ? [finding, entry.finding] : [entry.finding, finding];
-    const also = loser.title.trim().toLowerCase() === winner.title.trim().toLowerCase() ? '' : `\n\nAlso: ${loser.title}`;
+    const sameTitle = loser.title.trim().toLowerCase() === winner.title.trim().toLowerCase();
+    const elsewhere = loser.line === winner.line || loser.side !== winner.side ? '' : ` at line ${loser.line}`;
+    const also = sameTitle && !elsewhere ? '' : `\n\nAlso${elsewhere}: ${sameTitle ? 'the same issue' : loser.title}`;
     entry.finding = { ...winner, body: clip(winner.body + also, 4_000) };
   }
   return kept.map((entry) => entry.finding);
