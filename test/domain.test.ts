@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { reviewWorkflowId } from '../src/domain/change-ref.js';
 import { parseHunks, positionInDiff } from '../src/domain/diff-position.js';
 import type { Finding, ReviewResult } from '../src/domain/finding.js';
+import { reviewVerdict } from '../src/domain/review-verdict.js';
 import { findingFingerprint, fingerprintIn, renderInlineComment, renderSummary, SUMMARY_MARKER } from '../src/domain/render.js';
 
 const diff = ['@@ -1,4 +1,4 @@', ' a', '-b', '+B', ' c', '@@ -10,2 +10,3 @@ function x() {', ' j', '+k', ' l', '\\ No newline at end of file', ''].join('\n');
@@ -52,4 +53,15 @@ describe('rendering', () => {
 test('workflow ids are deterministic per change', () => {
   assert.equal(reviewWorkflowId({ forge: 'gitlab', projectId: 12, projectPath: 'g/p', number: 7 }), 'review:gitlab:12:7');
   assert.equal(reviewWorkflowId({ forge: 'github', projectId: 'o/r', projectPath: 'o/r', number: 7 }), 'review:github:o/r:7');
+});
+
+test('a review is clean (and may approve, where configured) only when it ran to the end and held nothing back', () => {
+  const minor: Finding = { path: 'a.ts', line: 1, side: 'new', severity: 'minor', category: 'bug', confidence: 0.9, title: 't', body: 'b' };
+  const none = { lowConfidence: 0, nits: 0, overCap: 0 };
+  assert.equal(reviewVerdict({ findings: [], truncated: false, hidden: none }), 'clean');
+  assert.equal(reviewVerdict({ findings: [{ ...minor, severity: 'blocker' }], truncated: false }), 'blocking');
+  assert.equal(reviewVerdict({ findings: [minor], truncated: false }), 'findings');
+  assert.equal(reviewVerdict({ findings: [], truncated: true }), 'findings', 'a review cut short by a cap');
+  assert.equal(reviewVerdict({ findings: [], truncated: false, hidden: { ...none, lowConfidence: 1 } }), 'findings', 'findings held back by the thresholds');
+  assert.equal(reviewVerdict({ findings: [], truncated: false, carriedForward: [{ fingerprint: 'abcdef12', path: 'a.ts', line: 1, severity: 'minor', category: 'bug', title: 't' }] }), 'findings');
 });

@@ -16,6 +16,8 @@ export interface InlineCommentTarget {
   oldPath: string;
   newPath: string;
   position: DiffPosition;
+  /** The first line of a multi-line comment (same file, before `position`); GitHub shows the range. */
+  startPosition?: DiffPosition;
 }
 
 /** One inline comment of a review posted as a batch. */

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createDedupe } from './dedupe.js';
+import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
 import type { ReviewStarter } from './review-starter.js';
@@ -11,7 +12,7 @@ import type { ReviewStarter } from './review-starter.js';
 export type { ReviewStarter } from './review-starter.js';
 
 export interface WebhookAppDeps {
-  config: Pick<Config, 'GITLAB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS'>;
+  config: Pick<Config, 'GITLAB_WEBHOOK_SECRET' | 'GITHUB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS'>;
   redis: Redis;
   starter: ReviewStarter;
   logger: Logger;
@@ -28,7 +29,7 @@ interface HttpError {
 }
 
 /**
- * The webhook receiver: `POST /webhook/gitlab`, `GET /healthz`, `GET /readyz`. Unknown routes answer 404 JSON;
+ * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `GET /healthz`, `GET /readyz`. Unknown routes answer 404 JSON;
  * an unexpected error is logged and answers 500 `{ error, requestId }` (the id is in the log line).
  */
 export function createWebhookApp(deps: WebhookAppDeps): Express {
@@ -40,6 +41,16 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
   app.use(
     gitlabRoute({
       secrets: deps.config.GITLAB_WEBHOOK_SECRET ?? [],
+      bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
+      reviewDrafts: deps.config.REVIEW_DRAFTS,
+      dedupe,
+      starter: deps.starter,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
+    githubRoute({
+      secrets: deps.config.GITHUB_WEBHOOK_SECRET ?? [],
       bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
       reviewDrafts: deps.config.REVIEW_DRAFTS,
       dedupe,

@@ -20,7 +20,7 @@ export function createTemporalReviewStarter(client: Client, taskQueue: string, s
         args: [{ ref: request.ref, settings }],
         signal: newRevisionSignal,
         signalArgs: [request],
-        staticSummary: `Review of ${request.ref.projectPath}!${request.ref.number}`,
+        staticSummary: `Review of ${request.ref.projectPath}${request.ref.forge === 'github' ? '#' : '!'}${request.ref.number}`,
         staticDetails: `${request.title}\n\n${request.webUrl}`,
         typedSearchAttributes: [
           { key: searchAttributes.forge, value: request.ref.forge },

@@ -1,7 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config.js';
-import { createAgentActivities } from '../activities/agent-activities.js';
-import type { RunnerSecrets, Sandbox } from '../activities/sandbox/sandbox.js';
+import { createAgentActivities, type RunnerSecretsSource } from '../activities/agent-activities.js';
+import type { Sandbox } from '../activities/sandbox/sandbox.js';
 import { agentSettings } from './review-settings.js';
 
 /**
@@ -12,7 +12,7 @@ export async function createAgentWorker(deps: {
   config: Config;
   connection: NativeConnection;
   sandbox: Sandbox;
-  secrets: RunnerSecrets;
+  secrets: RunnerSecretsSource;
 }): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,

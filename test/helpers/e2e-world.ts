@@ -4,7 +4,7 @@ import { FakeAnthropic } from '../../src/fakes/anthropic/fake-anthropic.js';
 import { FakeGitLab } from '../../src/fakes/gitlab/fake-gitlab.js';
 import type { NewMergeRequest } from '../../src/fakes/gitlab/state.js';
 import { registerSearchAttributes } from '../../src/workers/register-search-attributes.js';
-import { startForgebot, type Stack } from './forgebot-stack.js';
+import { startForgebot, type Stack, type StackOptions } from './forgebot-stack.js';
 import { connectRedis } from './redis.js';
 import { startTemporal } from './temporal.js';
 import { TEST_SECRET } from './webhook-server.js';
@@ -30,6 +30,9 @@ export async function startWorld(options: {
   mergeRequest: Omit<NewMergeRequest, 'projectId'>;
   /** The key forgebot hands the runner; the model accepts only E2E_MODEL_KEY. */
   forgebotModelKey?: string;
+  /** More configuration (e.g. SANDBOX=kubernetes), and how the stack runs its agent worker. */
+  vars?: Record<string, string>;
+  stackOptions?: StackOptions;
 }): Promise<World> {
   const env = await startTemporal();
   await registerSearchAttributes(env.connection, 'default');
@@ -46,7 +49,8 @@ export async function startWorld(options: {
     GITLAB_WEBHOOK_SECRET: TEST_SECRET,
     ANTHROPIC_API_KEY: options.forgebotModelKey ?? E2E_MODEL_KEY,
     ANTHROPIC_BASE_URL: model.url,
-  });
+    ...options.vars,
+  }, options.stackOptions);
   return {
     env, redis, gitlab, model, stack,
     async stop() {

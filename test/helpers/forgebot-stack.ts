@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import { createLocalSandbox } from '../../src/activities/sandbox/local.js';
 import { createForges, runnerSecrets } from '../../src/cli/wiring.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import type { Sandbox } from '../../src/activities/sandbox/sandbox.js';
 import { createTemporalReviewStarter } from '../../src/webhooks/temporal-review-starter.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 import { createAgentWorker } from '../../src/workers/agent-worker.js';
@@ -20,7 +21,14 @@ export interface Stack {
 }
 
 /** forgebot as deployed: webhook server, main worker and agent worker, wired from one configuration. */
-export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, vars: Record<string, string>): Promise<Stack> {
+export interface StackOptions {
+  /** The agent worker's sandbox (default: a local sandbox). */
+  sandbox?: (config: Config, logger: Logger) => Sandbox;
+  /** false: no agent worker in this process (a test runs its own). */
+  agentWorker?: boolean;
+}
+
+export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, vars: Record<string, string>, options: StackOptions = {}): Promise<Stack> {
   const config = loadConfig({
     PORT: '0',
     TEMPORAL_TASK_QUEUE: unique('forgebot'),
@@ -34,8 +42,11 @@ export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, 
   const server = await startWebhookServer({ config, redis, starter, logger, dedupePrefix: `forgebot-e2e:${randomUUID()}:` });
   const workers: Worker[] = [
     await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config) }),
-    await createAgentWorker({ config, connection: env.nativeConnection, sandbox: createLocalSandbox({ logger }), secrets: runnerSecrets(config) }),
   ];
+  if (options.agentWorker !== false) {
+    const sandbox = options.sandbox?.(config, logger) ?? createLocalSandbox({ logger });
+    workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config) }));
+  }
   const running = Promise.all(workers.map((worker) => worker.run()));
   return {
     config,

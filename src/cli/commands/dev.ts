@@ -17,13 +17,14 @@ const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
  * `forgebot dev`: everything in one process — a Temporal dev server if none answers, the webhook server,
- * both workers — and, without GitLab/Anthropic credentials, the demo: a fake GitLab, a scripted model,
+ * both workers — and, without forge (GitLab or GitHub) and Anthropic credentials, the demo: a fake GitLab, a scripted model,
  * and a sample merge-request webhook whose review is printed when it lands.
  */
 export async function runDev(config: Config, logger: Logger, options: { once: boolean }): Promise<void> {
   installTemporalLogging(logger);
   const stateDir = join(projectRoot, '.forgebot');
-  const demoMode = !(config.GITLAB_URL && config.GITLAB_TOKEN && config.ANTHROPIC_API_KEY);
+  const forgeConfigured = Boolean((config.GITLAB_URL && config.GITLAB_TOKEN) || config.GITHUB_TOKEN || config.GITHUB_APP_ID !== undefined);
+  const demoMode = !(forgeConfigured && config.ANTHROPIC_API_KEY);
   const temporal = await ensureTemporalDevServer({
     address: config.TEMPORAL_ADDRESS,
     // The Web UI sits 1000 above the frontend port, as `temporal server start-dev` has it by default (7233 → 8233).
@@ -50,7 +51,7 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger) });
     const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective) });
     const running = Promise.all([worker.run(), agentWorker.run()]);
-    logger.info({ webhook: `${server.url}/webhook/gitlab`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');
+    logger.info({ webhook: `${server.url}/webhook/gitlab`, githubWebhook: `${server.url}/webhook/github`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');
 
     if (demo) {
       const delivery = await demo.deliverWebhook(server.url);

@@ -1,13 +1,9 @@
-import type { ChangeRef } from '../../domain/change-ref.js';
-import type { ChangeClosed, ReviewRequest } from '../../domain/review-request.js';
+import type { ChangeAction } from '../change-action.js';
 import type { MergeRequestClosedEvent, MergeRequestEvent } from './merge-request-event.js';
 import type { GitLabEvent } from './parse-gitlab-event.js';
 
-export type MergeRequestAction =
-  | { kind: 'review'; request: ReviewRequest }
-  /** `lastSha`: the head the change closed at, when the payload names it. */
-  | { kind: 'close'; ref: ChangeRef; reason: ChangeClosed['reason']; lastSha?: string }
-  | { kind: 'ignore'; reason: string };
+/** GitLab's decisions are the forge-neutral ChangeAction (see ../change-action.ts). */
+export type MergeRequestAction = ChangeAction;
 
 export interface DecideOptions {
   reviewDrafts: boolean;

@@ -1,23 +1,2 @@
-import type { ChangeRef } from '../../domain/change-ref.js';
-
-/**
- * The Redis keys (before the dedupe prefix) for one change. Every key of a change shares the `{…}` hash tag,
- * so a claim over several of them stays in one slot on Redis Cluster.
- */
-function subject(ref: ChangeRef): string {
-  return `{gitlab:${ref.projectId}:${ref.number}}`;
-}
-
-/**
- * A delivery of an event about `ref`. GitLab's X-Gitlab-Event-UUID is shared by every event one GitLab request or job
- * sends to a hook (one push updating two merge requests sends both with the same UUID), so the key also names the
- * change and what happened to it; `deliveryId` is GitLab's `Idempotency-Key` when sent (stable across retries).
- */
-export function deliveryKey(ref: ChangeRef, deliveryId: string, what: string): string {
-  return `${subject(ref)}:delivery:${deliveryId}:${what}`;
-}
-
-/** One revision of a change: a second delivery of the same head SHA (another hook, a resend) reviews nothing. */
-export function revisionKey(ref: ChangeRef, headSha: string): string {
-  return `${subject(ref)}:sha:${headSha}`;
-}
+// The dedupe keys are shared by every forge (src/webhooks/dedupe-keys.ts); GitLab's keys are unchanged.
+export { deliveryKey, revisionKey } from '../dedupe-keys.js';

@@ -1,36 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logger.js';
-import type { Claim, Dedupe } from '../dedupe.js';
-import type { ReviewStarter } from '../review-starter.js';
-import { withTimeout } from '../with-timeout.js';
+import { dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
 import { decideMergeRequestAction, type MergeRequestAction } from './decide-merge-request-action.js';
-import { deliveryKey, revisionKey } from './dedupe-keys.js';
 import { InvalidPayloadError, parseGitLabEvent } from './parse-gitlab-event.js';
 import { verifyToken } from './verify-token.js';
 
-/** Bounds that keep a delivery well inside GitLab's webhook timeout (10 s by default). */
-export const REDIS_TIMEOUT_MS = 2_000;
-export const WORKFLOW_TIMEOUT_MS = 6_000;
+export { REDIS_TIMEOUT_MS, WORKFLOW_TIMEOUT_MS } from '../change-action.js';
 
-export interface GitLabRouteDeps {
-  secrets: readonly string[];
-  bodyLimit: string;
-  reviewDrafts: boolean;
-  dedupe: Dedupe;
-  starter: ReviewStarter;
-  logger: Logger;
-}
-
-type Reply = { status: number; body: Record<string, unknown> };
-const reply = (status: number, body: Record<string, unknown>): Reply => ({ status, body });
-const redisDown = reply(503, { error: 'dedupe store (redis) unavailable; redeliver later' });
-const workflowDown = reply(503, { error: 'workflow service unavailable; redeliver later' });
-
-/** A delivery id safe to put in a Redis key; anything else is treated as absent. */
-function headerId(value: string | undefined): string | undefined {
-  return value !== undefined && /^[\w-]{1,128}$/.test(value) ? value : undefined;
-}
+export type GitLabRouteDeps = WebhookRouteDeps;
 
 /**
  * `POST /webhook/gitlab`. Before any work: token (401), content type (415), size (413), JSON (400), payload (400).
@@ -77,52 +55,5 @@ async function handle(req: Request, deps: GitLabRouteDeps, log: Logger, ids: { d
     log.warn({ reason: error.reason }, 'malformed gitlab payload');
     return reply(400, { error: error.message });
   }
-  if (action.kind === 'ignore') {
-    log.info({ reason: action.reason }, 'gitlab event ignored');
-    return reply(202, { status: 'ignored', reason: action.reason });
-  }
-
-  const ref = action.kind === 'review' ? action.request.ref : action.ref;
-  const keys =
-    action.kind === 'review'
-      ? [deliveryKey(ref, ids.dedupeId, `review:${action.request.headSha}`), revisionKey(ref, action.request.headSha)]
-      : [deliveryKey(ref, ids.dedupeId, action.reason)];
-  let claim: Claim;
-  try {
-    claim = await withTimeout(() => deps.dedupe.claim(keys), REDIS_TIMEOUT_MS, 'redis claim');
-  } catch (error) {
-    log.error({ err: error, ref }, 'dedupe store unavailable');
-    return redisDown;
-  }
-  if (!claim.claimed) {
-    log.info({ ref, action: action.kind }, 'duplicate delivery');
-    return reply(200, { status: 'duplicate' });
-  }
-
-  try {
-    if (action.kind === 'review') {
-      const { workflowId } = await withTimeout(() => deps.starter.startOrSignal(action.request), WORKFLOW_TIMEOUT_MS, 'start review workflow');
-      log.info({ workflowId, ref, headSha: action.request.headSha }, 'review requested');
-      return reply(202, { status: 'accepted', workflowId });
-    }
-    const outcome = await withTimeout(() => deps.starter.close(action.ref, { reason: action.reason }), WORKFLOW_TIMEOUT_MS, 'signal close');
-    log.info({ ref, reason: action.reason, outcome }, 'merge request closed');
-    await forgetLastRevision(deps, log, action);
-    return reply(202, { status: outcome === 'signalled' ? action.reason : 'not-running' });
-  } catch (error) {
-    log.error({ err: error, ref, action: action.kind }, 'workflow service call failed; releasing the delivery for redelivery');
-    await withTimeout(() => claim.release(), REDIS_TIMEOUT_MS, 'redis release').catch((releaseError: unknown) => {
-      log.error({ err: releaseError, ref }, 'could not release the dedupe claim; redeliveries are duplicates until it expires');
-    });
-    return workflowDown;
-  }
-}
-
-/** After a close, a reopen at the same head must be reviewed again (its workflow has ended). Best effort. */
-async function forgetLastRevision(deps: GitLabRouteDeps, log: Logger, action: Extract<MergeRequestAction, { kind: 'close' }>): Promise<void> {
-  const { lastSha } = action;
-  if (lastSha === undefined) return;
-  await withTimeout(() => deps.dedupe.forget([revisionKey(action.ref, lastSha)]), REDIS_TIMEOUT_MS, 'redis forget').catch((error: unknown) => {
-    log.warn({ err: error, ref: action.ref }, 'could not forget the closed change revision; a reopen at the same head is a duplicate until it expires');
-  });
+  return dispatchChangeAction(action, deps, log, ids.dedupeId, 'gitlab');
 }

@@ -1,0 +1,176 @@
+import type { ChangeRef } from '../../domain/change-ref.js';
+import type { ChangeSnapshot } from '../../domain/change-snapshot.js';
+import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
+import type { Logger } from '../../logger.js';
+import { ForgeError, type FindingThread, type Forge } from '../forge.js';
+import type { GitHubConnection } from './github-connection.js';
+import { toGitHubForgeError } from './github-errors.js';
+import { toChangedFile, type PullRequestFile } from './github-files.js';
+import type { GitHubOctokit } from './github-octokit.js';
+import { buildReview } from './github-review.js';
+import { resolveReviewThread, reviewThreads } from './github-threads.js';
+
+export interface GitHubForgeOptions {
+  /** Page size for lists (GitHub's maximum is 100). */
+  perPage?: number;
+  /** How often to re-read a pull request that got new commits while it was being read. Default 3. */
+  maxReadAttempts?: number;
+  /** GITHUB_APPROVE_WHEN_CLEAN: approve a pull request the review found nothing on. Default false. */
+  approveWhenClean?: boolean;
+  /** Strings (e.g. the token) scrubbed from error messages, on top of token-shaped strings. */
+  secrets?: readonly string[];
+  logger?: Logger;
+}
+
+// Type aliases, not interfaces: octokit's parameter types need an index signature.
+type Repo = { owner: string; repo: string };
+type At = Repo & { pull_number: number };
+
+function repoOf(ref: ChangeRef): Repo {
+  const [owner = '', repo = ''] = ref.projectPath.split('/');
+  if (!owner || !repo) throw new ForgeError('ERR_FORGE_INVALID', `"${ref.projectPath}" is not a GitHub owner/repo`);
+  return { owner, repo };
+}
+
+/** The `Forge` for GitHub, through octokit. `connection` authenticates per repository (token or App installation). */
+export function createGitHubForge(connection: GitHubConnection, options: GitHubForgeOptions = {}): Forge {
+  const perPage = Math.min(options.perPage ?? 100, 100);
+  const maxReadAttempts = Math.max(options.maxReadAttempts ?? 3, 1);
+
+  /** Runs `work` with the repository's client and login; failures become ForgeErrors. */
+  async function withRepo<T>(ref: ChangeRef, doing: string, work: (api: GitHubOctokit, at: At) => Promise<T>): Promise<T> {
+    try {
+      const at = repoOf(ref);
+      return await work(await connection.forRepository(at.owner, at.repo), { ...at, pull_number: ref.number });
+    } catch (error) {
+      throw toGitHubForgeError(error, doing, options.secrets);
+    }
+  }
+
+  /** One consistent read: files and merge base of the head SHA we return (a push in between means read again). */
+  async function readChange(api: GitHubOctokit, ref: ChangeRef, at: At): Promise<ChangeSnapshot | undefined> {
+    const { data: pr } = await api.rest.pulls.get(at);
+    const files = await api.paginate(api.rest.pulls.listFiles, { ...at, per_page: perPage });
+    const { data: compare } = await api.rest.repos.compareCommitsWithBasehead({ ...at, basehead: `${pr.base.sha}...${pr.head.sha}`, per_page: 1 });
+    const { data: again } = await api.rest.pulls.get(at);
+    if (again.head.sha !== pr.head.sha || again.base.sha !== pr.base.sha) return undefined;
+    return {
+      ref,
+      title: pr.title,
+      description: pr.body ?? '',
+      state: pr.merged ? 'merged' : pr.state === 'closed' ? 'closed' : 'opened',
+      draft: pr.draft === true,
+      baseSha: compare.merge_base_commit.sha,
+      startSha: pr.base.sha,
+      headSha: pr.head.sha,
+      targetBranch: pr.base.ref,
+      cloneUrl: pr.base.repo.clone_url,
+      files: (files as PullRequestFile[]).map(toChangedFile),
+    };
+  }
+
+  /** forgebot's own review comments (top-level ones start a thread), all pages. */
+  async function ownReviewComments(api: GitHubOctokit, at: At) {
+    const [login, comments] = await Promise.all([
+      connection.botLogin(at.owner, at.repo),
+      api.paginate(api.rest.pulls.listReviewComments, { ...at, per_page: perPage }),
+    ]);
+    return comments.filter((comment) => comment.user?.login === login);
+  }
+
+  return {
+    async getChange(ref) {
+      return withRepo(ref, `reading pull request ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        for (let read = 1; read <= maxReadAttempts; read++) {
+          const snapshot = await readChange(api, ref, at);
+          if (snapshot) return snapshot;
+          options.logger?.info({ repository: ref.projectPath, pr: ref.number, read }, 'pull request changed while it was read; reading again');
+        }
+        throw new ForgeError('ERR_FORGE_UNAVAILABLE', `pull request ${ref.projectPath}#${ref.number} kept changing while it was read`);
+      });
+    },
+
+    async upsertSummary(ref, body) {
+      return withRepo(ref, `posting the summary on ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        const issue = { owner: at.owner, repo: at.repo, issue_number: at.pull_number };
+        const [login, comments] = await Promise.all([
+          connection.botLogin(at.owner, at.repo),
+          api.paginate(api.rest.issues.listComments, { ...issue, per_page: perPage }),
+        ]);
+        const existing = comments.find((comment) => comment.user?.login === login && (comment.body ?? '').includes(SUMMARY_MARKER));
+        if (existing) {
+          await api.rest.issues.updateComment({ owner: at.owner, repo: at.repo, comment_id: existing.id, body });
+          return { id: String(existing.id), created: false };
+        }
+        const { data } = await api.rest.issues.createComment({ ...issue, body, request: { retries: 0 } });
+        return { id: String(data.id), created: true };
+      });
+    },
+
+    async postedFindingFingerprints(ref) {
+      return withRepo(ref, `reading review comments of ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        const fingerprints = (await ownReviewComments(api, at)).map((comment) => fingerprintIn(comment.body));
+        return new Set(fingerprints.filter((fingerprint): fingerprint is string => fingerprint !== undefined));
+      });
+    },
+
+    async findingThreads(ref) {
+      return withRepo(ref, `reading review threads of ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        // Comments from REST (bodies, lines); thread ids and resolution from GraphQL, joined on the first comment.
+        const [comments, states] = await Promise.all([ownReviewComments(api, at), reviewThreads(api, at.owner, at.repo, at.pull_number)]);
+        const byFirstComment = new Map(states.map((state) => [state.firstCommentId, state]));
+        const threads: FindingThread[] = [];
+        for (const comment of comments) {
+          const fingerprint = fingerprintIn(comment.body);
+          const parsed = parseInlineComment(comment.body);
+          const line = comment.line ?? comment.original_line;
+          const state = byFirstComment.get(comment.id);
+          if (comment.in_reply_to_id !== undefined || !state || !fingerprint || !parsed || !line) continue;
+          threads.push({ threadId: state.id, fingerprint, resolved: state.isResolved, path: comment.path, line, ...parsed });
+        }
+        return threads;
+      });
+    },
+
+    async resolveThread(ref, threadId) {
+      await withRepo(ref, `resolving a thread on ${ref.projectPath}#${ref.number}`, (api) => resolveReviewThread(api, threadId));
+    },
+
+    async readFile(ref, path, commitSha) {
+      return withRepo(ref, `reading ${path} at ${commitSha.slice(0, 12)} in ${ref.projectPath}`, async (api, at) => {
+        try {
+          const { data } = await api.rest.repos.getContent({ owner: at.owner, repo: at.repo, path, ref: commitSha, mediaType: { format: 'raw' } });
+          // The raw media type answers the bytes: text, or an ArrayBuffer when GitHub does not call it text.
+          const raw: unknown = data;
+          if (typeof raw === 'string') return raw;
+          if (raw instanceof ArrayBuffer) return new TextDecoder().decode(raw);
+          throw new ForgeError('ERR_FORGE_INVALID', `${path} is not a file`);
+        } catch (error) {
+          const failure = toGitHubForgeError(error, 'reading a file', options.secrets);
+          if (failure.code === 'ERR_FORGE_NOT_FOUND') return undefined;
+          throw failure;
+        }
+      });
+    },
+
+    async postReview(ref, comments, verdict) {
+      const approveWhenClean = options.approveWhenClean ?? false;
+      if (!buildReview('', comments, verdict, approveWhenClean)) return { posted: 0 };
+      return withRepo(ref, `posting a review on ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        // An approval alone names the head it approves; comments carry the head they were placed on.
+        const headSha = comments[0]?.target.refs.headSha ?? (await api.rest.pulls.get(at)).data.head.sha;
+        const review = buildReview(headSha, comments, verdict, approveWhenClean)!;
+        await api.rest.pulls.createReview({ ...at, ...review, request: { retries: 0 } });
+        return { posted: review.comments.length };
+      });
+    },
+
+    async postInlineComment(ref, target, body) {
+      return withRepo(ref, `commenting on ${target.newPath} in ${ref.projectPath}#${ref.number}`, async (api, at) => {
+        const review = buildReview(target.refs.headSha, [{ target, body }], 'findings', false);
+        const { data } = await api.rest.pulls.createReview({ ...at, ...review!, request: { retries: 0 } });
+        return { id: String(data.id) };
+      });
+    },
+  };
+}

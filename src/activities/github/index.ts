@@ -1,0 +1,4 @@
+export { createGitHubConnection, type GitHubAuth, type GitHubConnection } from './github-connection.js';
+export { toGitHubForgeError } from './github-errors.js';
+export { createGitHubForge, type GitHubForgeOptions } from './github-forge.js';
+export { githubConnectionFromConfig, githubForgeFromConfig } from './from-config.js';

@@ -1,0 +1,110 @@
+import { example } from './examples.js';
+import type { FakeGitHubUser, FakeIssueComment, FakePull, FakeRepository, FakeReview, FakeReviewComment, PullFile } from './state.js';
+
+type Json = Record<string, unknown>;
+
+export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function userJson(user: FakeGitHubUser): Json {
+  return { ...example('simple-user'), login: user.login, id: user.id, type: user.type, url: `https://api.github.com/users/${user.login}` };
+}
+
+export function repositoryJson(repo: FakeRepository, apiUrl: string): Json {
+  const fullName = `${repo.owner}/${repo.name}`;
+  return {
+    ...((example('pull-request').base as Json).repo as Json),
+    id: repo.id,
+    name: repo.name,
+    full_name: fullName,
+    private: true,
+    url: `${apiUrl}/repos/${fullName}`,
+    html_url: `https://github.com/${fullName}`,
+    clone_url: `file://${repo.repoDir}`,
+  };
+}
+
+export function pullJson(pull: FakePull, apiUrl: string): Json {
+  const shape = example('pull-request');
+  const fullName = `${pull.repo.owner}/${pull.repo.name}`;
+  const branch = (ref: string, sha: string) => ({
+    ...(shape.head as Json),
+    label: `${pull.repo.owner}:${ref}`,
+    ref,
+    sha,
+    user: userJson({ login: pull.repo.owner, id: 1, type: 'User' }),
+    repo: repositoryJson(pull.repo, apiUrl),
+  });
+  return {
+    ...shape,
+    id: pull.number + 7_000_000,
+    number: pull.number,
+    url: `${apiUrl}/repos/${fullName}/pulls/${pull.number}`,
+    html_url: `https://github.com/${fullName}/pull/${pull.number}`,
+    state: pull.state,
+    locked: false,
+    title: pull.title,
+    body: pull.body,
+    user: userJson(pull.user),
+    draft: pull.draft,
+    merged: pull.merged,
+    created_at: pull.createdAt,
+    head: branch(pull.headRef, pull.headSha),
+    base: branch(pull.baseRef, pull.baseSha),
+  };
+}
+
+export function fileJson(file: PullFile, headSha: string): Json {
+  const { patch, previous_filename, ...rest } = file;
+  return {
+    ...example('diff-entry-items'),
+    ...rest,
+    sha: headSha,
+    changes: file.additions + file.deletions,
+    ...(previous_filename === undefined ? {} : { previous_filename }),
+    patch,
+  };
+}
+
+export function issueCommentJson(comment: FakeIssueComment, apiUrl: string): Json {
+  const fullName = `${comment.repo.owner}/${comment.repo.name}`;
+  return {
+    ...example('issue-comment'),
+    id: comment.id,
+    body: comment.body,
+    user: userJson(comment.user),
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    url: `${apiUrl}/repos/${fullName}/issues/comments/${comment.id}`,
+    issue_url: `${apiUrl}/repos/${fullName}/issues/${comment.issueNumber}`,
+    html_url: `https://github.com/${fullName}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+  };
+}
+
+export function reviewJson(review: FakeReview): Json {
+  return { ...example('pull-request-review'), id: review.id, body: review.body, state: review.state, commit_id: review.commitId, user: userJson(review.user), submitted_at: review.submittedAt };
+}
+
+export function reviewCommentJson(comment: FakeReviewComment): Json {
+  const shape = example('pull-request-review-comment');
+  delete shape.in_reply_to_id;
+  return {
+    ...shape,
+    id: comment.id,
+    pull_request_review_id: comment.reviewId,
+    path: comment.path,
+    body: comment.body,
+    diff_hunk: comment.diffHunk,
+    commit_id: comment.commitId,
+    original_commit_id: comment.commitId,
+    line: comment.line,
+    original_line: comment.line,
+    side: comment.side,
+    start_line: comment.startLine,
+    original_start_line: comment.startLine,
+    start_side: comment.startSide,
+    user: userJson(comment.user),
+    created_at: comment.createdAt,
+    updated_at: comment.createdAt,
+    ...(comment.inReplyToId === undefined ? {} : { in_reply_to_id: comment.inReplyToId }),
+  };
+}

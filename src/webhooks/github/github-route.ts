@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from '../../logger.js';
+import { dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
+import { decidePullRequestAction } from './decide-pull-request-action.js';
+import { InvalidPayloadError, parseGitHubEvent } from './parse-github-event.js';
+import { verifySignature } from './verify-signature.js';
+
+export type GitHubRouteDeps = WebhookRouteDeps;
+
+/**
+ * `POST /webhook/github`. The signature covers the raw body, so the body is read (size limit: 413) and verified
+ * (401) before anything else; then content type (415), JSON (400), payload (400). `ping` answers 200. Without a
+ * configured secret every delivery is refused with 401.
+ */
+export function githubRoute(deps: GitHubRouteDeps): Router {
+  const router = express.Router();
+  if (deps.secrets.length === 0) deps.logger.warn('GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery is refused (401)');
+
+  router.post('/webhook/github', express.raw({ type: () => true, limit: deps.bodyLimit }), async (req: Request, res: Response) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!(await verifySignature(raw, req.get('x-hub-signature-256'), deps.secrets))) {
+      return void res.status(401).json({ error: 'invalid or missing X-Hub-Signature-256' });
+    }
+    if (raw.length === 0) return void res.status(400).json({ error: 'request has no body' });
+    if (!req.is('application/json')) return void res.status(415).json({ error: 'content type must be application/json' });
+    const delivery = headerId(req.get('x-github-delivery'));
+    const deliveryId = delivery ?? randomUUID();
+    const log = deps.logger.child({ deliveryId, githubEvent: req.get('x-github-event') });
+    const { status, body } = await handle(raw, req.get('x-github-event'), deps, log, deliveryId);
+    res.status(status).json(body);
+  });
+  return router;
+}
+
+async function handle(raw: Buffer, eventHeader: string | undefined, deps: GitHubRouteDeps, log: Logger, deliveryId: string): Promise<Reply> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return reply(400, { error: 'body is not valid JSON' });
+  }
+  try {
+    const event = parseGitHubEvent(body, eventHeader);
+    if (event.kind === 'ping') {
+      log.info('github ping');
+      return reply(200, { status: 'pong' });
+    }
+    const action = decidePullRequestAction(event, { reviewDrafts: deps.reviewDrafts, deliveryId });
+    return await dispatchChangeAction(action, deps, log, deliveryId, 'github');
+  } catch (error) {
+    if (!(error instanceof InvalidPayloadError)) throw error;
+    log.warn({ reason: error.reason }, 'malformed github payload');
+    return reply(400, { error: error.message });
+  }
+}
