@@ -50,7 +50,7 @@ test('a suggestion that applies at the head is kept; one that does not becomes p
   );
   assert.equal(findings[0]!.suggestion, 'ONE');
   assert.equal(findings[1]!.suggestion, undefined);
-  assert.match(findings[1]!.body, /Suggested replacement \(not offered as a one-click suggestion: it does not change the line\)/);
+  assert.match(findings[1]!.body, /Suggested replacement \(not offered as a one-click suggestion: it does not change the code\)/);
   assert.match(findings[2]!.body, /it is on a removed line/);
   assert.equal(findings[3]!.suggestion, undefined, 'a moved finding loses its suggestion: it was for another line');
   assert.equal(checks.suggestionsDropped, 2);
@@ -133,4 +133,24 @@ test('the summary: notices, what was held back, resolved threads, earlier findin
   assert.match(body, /7 files reviewed; 41 files not reviewed/);
   assert.match(body, /\*\*vendored code\*\* \(40\): `vendor\/x0\.js`.* … and 10 more/);
   assert.match(body, /\*\*lock file\*\* \(1\): `package-lock\.json`/);
+});
+
+test('a multi-line range is kept when the diff shows all of it; its suggestion replaces the range; otherwise the last line alone', () => {
+  const { findings, checks } = validateFindings(
+    [
+      { ...base, startLine: 11, line: 13, suggestion: 'ONE\nTWO\nTHREE' },
+      { ...base, category: 'docs', title: 'Range through unseen lines', startLine: 5, line: 12 },
+      { ...base, category: 'style', title: 'Backwards range', startLine: 13, line: 11 },
+      { ...base, category: 'tests', title: 'Range suggestion that changes nothing', startLine: 11, line: 12, suggestion: 'one\ntwo' },
+    ],
+    input,
+  );
+  assert.deepEqual(findings.map((f) => [f.title, f.startLine, f.line, f.suggestion]), [
+    ['Off by one', 11, 13, 'ONE\nTWO\nTHREE'],
+    ['Range through unseen lines', undefined, 12, undefined],
+    ['Backwards range', undefined, 11, undefined],
+    ['Range suggestion that changes nothing', 11, 12, undefined],
+  ]);
+  assert.equal(checks.suggestionsDropped, 1);
+  assert.match(renderInlineComment(findings[0]!), /^```suggestion:-2\+0\nONE\nTWO\nTHREE\n```$/m, "GitLab's fence counts the lines above the last one");
 });

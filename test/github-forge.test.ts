@@ -4,6 +4,8 @@ import type { ChangeRef } from '../src/domain/change-ref.js';
 import { ForgeError, type Forge, type InlineComment } from '../src/activities/forge.js';
 import { createGitHubConnection, createGitHubForge } from '../src/activities/github/index.js';
 import { renderInlineComment, SUMMARY_MARKER } from '../src/domain/render.js';
+import { ReviewResult } from '../src/domain/finding.js';
+import { publishReview } from '../src/activities/publish-review.js';
 import { APP_LINES, FEATURE_FILES } from './helpers/git-repo.js';
 import { GITHUB_PR, GITHUB_REPO, GITHUB_TEST_TOKEN, startGitHubFixture, type GitHubFixture } from './helpers/github-fake.js';
 
@@ -134,4 +136,14 @@ describe('GitHubForge (token) against the fake GitHub', () => {
     assert.doesNotMatch(bad.message, /ghp_/);
     await rejectsWith(forge.getChange({ ...ref, projectPath: 'acme/nothing', projectId: 'acme/nothing' }), 'ERR_FORGE_NOT_FOUND');
   });
+  test('a finding with startLine is published as a range, with a suggestion replacing all of it', async () => {
+    const snapshot = await forge.getChange(ref);
+    const ranged = { ...finding, title: 'Range', startLine: APP_LINES.added - 1, line: APP_LINES.added, suggestion: 'const c = 3;\nconst d = 5;' };
+    const result = ReviewResult.parse({ headSha: snapshot.headSha, summary: 'One ranged finding.', findings: [ranged], model: 'claude-test', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 1 } });
+    await publishReview(forge, snapshot, result);
+    const posted = fixture.github.state.reviewComments.at(-1)!;
+    assert.deepEqual([posted.startLine, posted.startSide, posted.line, posted.side], [APP_LINES.added - 1, 'RIGHT', APP_LINES.added, 'RIGHT']);
+    assert.match(posted.body, /^```suggestion\nconst c = 3;\nconst d = 5;\n```$/m);
+  });
+
 });

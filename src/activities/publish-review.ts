@@ -51,7 +51,8 @@ export async function publishReview(forge: Forge, snapshot: ChangeSnapshot, resu
       outcome.inlineAlreadyPresent++;
       continue;
     }
-    const target = { refs, oldPath: file.oldPath, newPath: file.newPath, position };
+    const startPosition = finding.startLine !== undefined ? positionInDiff(file.diff, finding.startLine, finding.side) : undefined;
+    const target = { refs, oldPath: file.oldPath, newPath: file.newPath, position, ...(startPosition ? { startPosition } : {}) };
     pending.push({ finding, target, body: renderInlineComment(finding) });
     alreadyPosted.add(findingFingerprint(finding));
   }

@@ -46,15 +46,30 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * A multi-line range is kept only when every line of it is one the diff shows on that side (a range the forge can
+ * anchor); otherwise the finding stays on its last line alone.
+ */
+function checkRange(finding: Finding, file: DiffFileLines): Finding {
+  const { startLine, ...single } = finding;
+  if (startLine === undefined) return finding;
+  if (startLine >= finding.line) return single;
+  const shown = new Set(parseHunks(file.diff).map((entry) => (finding.side === 'new' ? entry.newLine : entry.oldLine)));
+  for (let line = startLine; line <= finding.line; line++) if (!shown.has(line)) return single;
+  return finding;
+}
+
 /** Keeps a suggestion only when it applies cleanly at the head: else it becomes plain text in the body. */
 function checkSuggestion(finding: Finding, input: ValidationInput, checks: FindingChecks): Finding {
   if (finding.suggestion === undefined) return finding;
   const lines = finding.side === 'new' ? input.headLines(finding.path) : undefined;
-  const current = lines?.[finding.line - 1];
+  const first = finding.startLine ?? finding.line;
+  const range = lines?.slice(first - 1, finding.line);
+  const current = range && range.length === finding.line - first + 1 ? range.join('\n') : undefined;
   let problem: string | undefined;
   if (finding.side !== 'new') problem = 'it is on a removed line';
-  else if (current === undefined) problem = 'the line is not in the file at the head commit';
-  else if (finding.suggestion === current) problem = 'it does not change the line';
+  else if (current === undefined) problem = 'the lines are not in the file at the head commit';
+  else if (finding.suggestion === current) problem = 'it does not change the code';
   else if (finding.suggestion.includes('```')) problem = 'it contains a code fence';
   if (problem === undefined) return finding;
   checks.suggestionsDropped++;
@@ -111,12 +126,12 @@ export function validateFindings(findings: readonly Finding[], input: Validation
       return finding;
     }
     const path = finding.side === 'old' ? file.oldPath : file.newPath;
-    if (line === finding.line) return { ...finding, path };
+    if (line === finding.line) return checkRange({ ...finding, path }, file);
     checks.moved++;
-    return { ...finding, path, line, suggestion: undefined };
+    return { ...finding, path, line, startLine: undefined, suggestion: undefined };
   });
   const merged = mergeDuplicates(
-    placed.map(({ suggestion, ...rest }) => (suggestion === undefined ? rest : { ...rest, suggestion })),
+    placed.map(({ suggestion, startLine, ...rest }) => ({ ...rest, ...(startLine !== undefined && { startLine }), ...(suggestion !== undefined && { suggestion }) })),
     checks,
   );
   return { findings: merged.map((finding) => checkSuggestion(finding, input, checks)), checks };

@@ -14,6 +14,8 @@ export type Side = z.infer<typeof Side>;
 export const Finding = z.object({
   path: z.string().min(1),
   line: z.number().int().positive(),
+  /** First line of a multi-line finding that ends at `line` (same side); a suggestion then replaces the whole range. */
+  startLine: z.number().int().positive().optional(),
   side: Side.default('new'),
   severity: Severity,
   category: Category,

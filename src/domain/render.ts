@@ -48,7 +48,9 @@ export function renderInlineComment(finding: Finding): string {
     '',
     finding.body,
   ];
-  if (finding.suggestion !== undefined) lines.push('', '```suggestion:-0+0', finding.suggestion, '```');
+  // GitLab's fence counts the lines above the commented (last) line that the suggestion replaces; GitHub's spans the range.
+  const above = finding.startLine !== undefined ? finding.line - finding.startLine : 0;
+  if (finding.suggestion !== undefined) lines.push('', `\`\`\`suggestion:-${above}+0`, finding.suggestion, '```');
   lines.push('', findingMarker(finding));
   return lines.join('\n');
 }
