@@ -1,5 +1,5 @@
 # The two commands of the README's Quick start: `make dev` (run forgebot locally) and `make test`.
-.PHONY: setup dev test typecheck lint
+.PHONY: setup dev test typecheck lint eval
 RUN := ./scripts/with-tools.sh
 
 setup:
@@ -14,7 +14,12 @@ typecheck: setup
 lint: setup
 	@$(RUN) npm run --silent lint
 
+# The review evaluation corpus with the rule-based fake model: proves the harness end to end (exits 1 if a case fails).
+eval: setup
+	@$(RUN) node --import tsx src/cli/main.ts eval --reviewer heuristic --out .forgebot/eval-heuristic.json
+
 test: setup
 	@$(RUN) npm run --silent typecheck
 	@$(RUN) npm run --silent lint
 	@$(RUN) npm test
+	@$(MAKE) --no-print-directory eval

@@ -11,4 +11,8 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_RUNNER_INPUT', // the runner refused its task
   'ERR_MODEL_UNAUTHORIZED', // the model API refused the key
   'ERR_MODEL_INVALID_REQUEST', // the model API refused the request (e.g. an unknown model)
+  'ERR_SANDBOX_IMAGE_PULL', // the runner image is wrong or unreachable: an operator must fix it
+  'ERR_SANDBOX_OOM_KILLED', // the same review under the same memory limit would be killed again
+  'ERR_SANDBOX_DEADLINE_EXCEEDED', // the same review would run out of time again
+  'ERR_SANDBOX_UNSCHEDULABLE', // the cluster cannot fit the runner's requests
 ];

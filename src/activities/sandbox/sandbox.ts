@@ -6,6 +6,8 @@ export interface AgentJob {
   name: string;
   task: RunnerTask;
   timeoutMs: number;
+  /** The workflow that asked for it (labels and annotations of a Kubernetes Job). */
+  workflowId?: string;
 }
 
 /** Credentials handed to the runner. Never a token that can write to a forge. */
@@ -21,13 +23,24 @@ export interface SandboxRunOptions {
   signal: AbortSignal;
   /** Called now and then while the job runs (the activity heartbeats with it). */
   onProgress?: (note: string) => void;
+  /**
+   * Asked when `signal` aborts: true when the job should be left running for a retry of the activity to adopt
+   * (the worker is shutting down), rather than stopped. Backends that cannot adopt a job ignore it.
+   */
+  leaveRunning?: () => boolean;
 }
 
 export type SandboxErrorCode =
   | 'ERR_SANDBOX_TIMEOUT'
   | 'ERR_SANDBOX_CANCELLED'
   | 'ERR_RUNNER_FAILED' // the runner exited non-zero; message carries its error
-  | 'ERR_RUNNER_OUTPUT'; // no valid framed result
+  | 'ERR_RUNNER_OUTPUT' // no valid framed result
+  | 'ERR_SANDBOX_IMAGE_PULL' // the runner image cannot be pulled (ErrImagePull, ImagePullBackOff)
+  | 'ERR_SANDBOX_OOM_KILLED' // the runner went over its memory limit
+  | 'ERR_SANDBOX_DEADLINE_EXCEEDED' // the Job's activeDeadlineSeconds passed
+  | 'ERR_SANDBOX_EVICTED' // the node evicted the pod (pressure, drain)
+  | 'ERR_SANDBOX_UNSCHEDULABLE' // no node could take the pod in time
+  | 'ERR_SANDBOX_API'; // the cluster API kept failing
 
 export class SandboxError extends Error {
   constructor(
