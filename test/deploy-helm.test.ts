@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelmRenderError, helmUnavailable, renderChart, type Rendered } from './helpers/helm-render.js';
 import { validateManifest, type Manifest } from './helpers/kubernetes-schemas.js';
+import { SANDBOX_PERMISSIONS } from '../src/activities/sandbox/kubernetes/permissions.js';
 
 const unavailable = helmUnavailable();
 if (unavailable && process.env.CI === 'true') throw new Error(`the chart cannot be rendered in CI: ${unavailable}`);
@@ -84,7 +85,7 @@ describe('Helm chart', { skip }, () => {
     const rendered = renderChart(FORGE);
     const rules = (find(rendered, 'Role', 'forgebot-agent-worker') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
     const grants = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups.join(',') || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`)).sort();
-    assert.deepEqual(grants, ['batch/jobs: create,delete,get,list,watch', 'core/pods/log: get', 'core/pods: get,list,watch', 'core/secrets: create,delete,get']);
+    assert.deepEqual(grants, Object.entries(SANDBOX_PERMISSIONS).map(([resource, verbs]) => `${resource}: ${[...verbs].sort().join(',')}`).sort());
     assert.equal(rendered.manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'ClusterRoleBinding').length, 0);
     const binding = find(rendered, 'RoleBinding', 'forgebot-agent-worker') as unknown as { subjects: { name: string; namespace: string }[] };
     assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ['forgebot/forgebot-agent-worker']);

@@ -10,6 +10,8 @@ import { createLogger } from '../src/logger.js';
 import { eventually } from './helpers/forgebot-stack.js';
 import { startKubernetes, stubImage, type KubeWorld } from './helpers/kubernetes.js';
 import { reviewTask } from './helpers/review-task.js';
+import { rbacPermission } from './helpers/kubernetes-rbac.js';
+import { SANDBOX_PERMISSIONS } from '../src/activities/sandbox/kubernetes/permissions.js';
 
 const SECRETS = { anthropicApiKey: 'sk-ant-sandbox-secret-42', cloneToken: 'glpat-clone-secret-42' };
 let counter = 0;
@@ -53,6 +55,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     });
   });
   after(async () => world?.stop());
+
 
   test('a run: a Job and its owned Secret, the result read from the pod log; TTL then removes all of it', async () => {
     const job = agentJob();
@@ -172,5 +175,14 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     const lists = world.fake.requests.filter((r) => r.path.endsWith('/pods') && r.query.watch === undefined).length;
     assert.ok(world.fake.expiredWatches > 0, 'the resumed watch got 410 Gone');
     assert.ok(lists > listsBefore, 'listed again after 410 Gone');
+  });
+
+  test('every request the sandbox made is one the agent-worker\'s Role grants (runs last)', () => {
+    const used = [...new Set(world.fake.requests.map(rbacPermission))].sort();
+    assert.ok(used.length >= 5, used.join(', '));
+    for (const permission of used) {
+      const [resource, verb] = permission.split(' ') as [string, string];
+      assert.ok(SANDBOX_PERMISSIONS[resource]?.includes(verb), `the sandbox used ${permission}, which its Role does not grant`);
+    }
   });
 });
