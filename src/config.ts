@@ -28,6 +28,7 @@ export const Config = z
     AGENT_TASK_QUEUE: z.string().min(1).default('forgebot-agent'),
     AGENT_CONCURRENCY: positiveInt.default(1),
     AGENT_TIMEOUT_SECONDS: positiveInt.default(900),
+    AGENT_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(60),
     AGENT_MAX_TURNS: positiveInt.default(30),
     AGENT_MAX_OUTPUT_TOKENS: positiveInt.default(8192),
     AGENT_TOKEN_BUDGET: positiveInt.default(400_000),

@@ -66,6 +66,8 @@ describe('GitLab review end to end with SANDBOX=kubernetes', () => {
       project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
       mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
       stackOptions: { agentWorker: false },
+      // A killed agent-worker's job is retried (and its Job adopted) once its heartbeats stop for this long.
+      vars: { AGENT_HEARTBEAT_TIMEOUT_SECONDS: '8' },
     });
     await startWorker();
   });
@@ -113,8 +115,9 @@ describe('GitLab review end to end with SANDBOX=kubernetes', () => {
 
   test('the agent-worker killed mid-job → the retry on a new worker adopts the running Job; one review; nothing left', async () => {
     const next = await push(`${APP_FEATURE}// fifth\n`);
-    // Long enough that the Job still runs when Temporal gives the activity to the next worker (heartbeat timeout).
-    world.model.script(review('Reviewed across a worker crash.', [], 80_000));
+    // Long enough that the Job still runs when Temporal gives the activity to the next worker: the heartbeat timeout
+    // (8 s here) plus the activity's first retry interval (10 s), with room for a slow machine.
+    world.model.script(review('Reviewed across a worker crash.', [], 35_000));
     const requestsBefore = world.model.requests.length;
     const jobsBefore = jobCreates().length;
     const notesBefore = world.gitlab.notes(1, 1).length;

@@ -8,6 +8,7 @@ export function reviewSettings(config: Config): ReviewSettings {
     reviewDrafts: config.REVIEW_DRAFTS,
     agentTaskQueue: config.AGENT_TASK_QUEUE,
     agentTimeoutMs: config.AGENT_TIMEOUT_SECONDS * 1000,
+    agentHeartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT_SECONDS * 1000,
     reviewsPerRun: 50,
   };
 }

@@ -40,6 +40,8 @@ export interface ReviewSettings {
   reviewDrafts: boolean;
   agentTaskQueue: string;
   agentTimeoutMs: number;
+  /** An agent job whose worker stops heartbeating this long is retried (adopted) elsewhere. Absent: one minute. */
+  agentHeartbeatTimeoutMs?: number;
   /** Continue-as-new after this many reviews, to keep history bounded. */
   reviewsPerRun: number;
 }

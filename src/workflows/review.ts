@@ -41,7 +41,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const agent = proxyActivities<AgentActivities>({
     taskQueue: settings.agentTaskQueue,
     startToCloseTimeout: settings.agentTimeoutMs + 60_000,
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: settings.agentHeartbeatTimeoutMs ?? 60_000,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '10s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
   });
