@@ -8,7 +8,7 @@ import { SUMMARY_MARKER } from '../src/domain/render.js';
 import { toolUse, type ScriptedReply } from '../src/fakes/anthropic/messages.js';
 import { statusQuery } from '../src/workflows/definitions.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { startWorld, type World } from './helpers/e2e-world.js';
+import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually, type Stack } from './helpers/forgebot-stack.js';
 import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
@@ -56,10 +56,7 @@ describe('GitLab merge request review, end to end', () => {
     await repo.branch('ms-viewport');
     await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
     await repo.checkout('master');
-    world = await startWorld({
-      project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
-      mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
-    });
+    world = await startFixtureWorld(repo.dir);
     ({ env, gitlab, model, stack } = world);
   });
   after(async () => {

@@ -9,7 +9,7 @@ import type { MessagesRequest, ScriptedReply } from '../src/fakes/anthropic/mess
 import { textOf, toolUse } from '../src/fakes/anthropic/messages.js';
 import { statusQuery } from '../src/workflows/definitions.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { startWorld, type World } from './helpers/e2e-world.js';
+import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually, type Stack } from './helpers/forgebot-stack.js';
 import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
@@ -58,10 +58,7 @@ describe('incremental review, end to end', () => {
     await repo.branch('ms-viewport');
     firstHead = await repo.commit({ 'src/calc.ts': CALC_V1 }, 'calc');
     await repo.checkout('master');
-    world = await startWorld({
-      project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
-      mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
-    });
+    world = await startFixtureWorld(repo.dir);
     ({ env, gitlab, model, stack } = world);
   });
   after(async () => {

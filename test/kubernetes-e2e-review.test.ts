@@ -7,7 +7,7 @@ import { SUMMARY_MARKER } from '../src/domain/render.js';
 import { toolUse, type ScriptedReply } from '../src/fakes/anthropic/messages.js';
 import { statusQuery } from '../src/workflows/definitions.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { startWorld, type World } from './helpers/e2e-world.js';
+import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually } from './helpers/forgebot-stack.js';
 import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
 import { RUNNER_IMAGE, startKubernetes, type KubeWorld } from './helpers/kubernetes.js';
@@ -62,9 +62,7 @@ describe('GitLab review end to end with SANDBOX=kubernetes', () => {
     await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
     await repo.checkout('master');
     kube = await startKubernetes();
-    world = await startWorld({
-      project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir: repo.dir },
-      mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
+    world = await startFixtureWorld(repo.dir, {
       stackOptions: { agentWorker: false },
       // A killed agent-worker's job is retried (and its Job adopted) once its heartbeats stop for this long.
       vars: { AGENT_HEARTBEAT_TIMEOUT_SECONDS: '8' },

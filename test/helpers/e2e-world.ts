@@ -62,3 +62,15 @@ export async function startWorld(options: {
     },
   };
 }
+
+/**
+ * The world for the merge request of the real GitLab "open" payload (../shared or its stand-in): project 1
+ * `gitlabhq/gitlab-test`, MR !1 "MS-Viewport" from `ms-viewport` into `master`, backed by the given repository.
+ */
+export function startFixtureWorld(repoDir: string, more: Omit<Parameters<typeof startWorld>[0], 'project' | 'mergeRequest'> = {}): Promise<World> {
+  return startWorld({
+    project: { id: 1, path: 'gitlabhq/gitlab-test', repoDir },
+    mergeRequest: { iid: 1, title: 'MS-Viewport', sourceBranch: 'ms-viewport', targetBranch: 'master' },
+    ...more,
+  });
+}
