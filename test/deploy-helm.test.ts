@@ -104,7 +104,7 @@ describe('Helm chart', { skip }, () => {
     const [dns, ...others] = policy.spec.egress;
     assert.ok(dns?.to[0]?.namespaceSelector, 'DNS goes to the cluster DNS pods only');
     assert.deepEqual(dns?.ports.map((p) => `${p.protocol}/${p.port}`), ['UDP/53', 'TCP/53']);
-    assert.deepEqual(others.map((rule) => `${rule.to[0]?.ipBlock?.cidr}:${rule.ports.map((p) => p.port).join(',')}`), ['203.0.113.10/32:443', '160.79.104.0/23:443', '2607:6bc0::/48:443']);
+    assert.deepEqual(others.map((rule) => `${rule.to[0]?.ipBlock?.cidr}:${rule.ports.map((p) => p.port).join(',')}`), ['203.0.113.10/32:443', '160.79.104.0/23:443', '153.61.224.0/22:443', '2607:6bc0::/48:443']);
   });
 
   test('without the forge address the NetworkPolicy refuses to render, naming the value', () => {
