@@ -32,7 +32,9 @@ describe('evaluation harness', () => {
     assert.deepEqual(sql.blocking.map(({ path, line, category }) => ({ path, line, category })), [{ path: 'src/users.ts', line: 9, category: 'security' }]);
     assert.deepEqual([sql.match.found, sql.match.falsePositives], [1, 0]);
     assert.equal(sql.usage?.turns, 2, 'the reviewer read the file through a tool, then submitted');
-    assert.ok((sql.usage?.inputTokens ?? 0) > 0 && (sql.costUsd ?? 0) > 0 && sql.latencyMs > 0);
+    const sent = (sql.usage?.inputTokens ?? 0) + (sql.usage?.cacheReadTokens ?? 0) + (sql.usage?.cacheWriteTokens ?? 0);
+    assert.ok(sent > 0 && (sql.usage?.cacheReadTokens ?? 0) > 0, 'the second turn read the brief from the prompt cache');
+    assert.ok((sql.costUsd ?? 0) > 0 && sql.latencyMs > 0);
 
     assert.deepEqual([outcome(report, 'ts-clean-refactor').blocking, outcome(report, 'ts-clean-refactor').match.falsePositives], [[], 0]);
     // The heuristic finds the bug of line 12, and also flags the correct `end <= values.length` of line 8 (slice's end

@@ -119,7 +119,7 @@ describe('reviewer quality and caps', () => {
       const files: Record<string, string> = { 'docs/guide.md': 'Guide.\n', 'test/a.test.ts': 'test;\n' };
       for (let index = 0; index < 80; index++) files[`src/mod${index}.ts`] = Array.from({ length: 30 }, (_, line) => `export const v${index}_${line} = ${line};`).join('\n') + '\n';
       const head = await big.commit(files, 'many modules');
-      const small = { ...reviewTask(big.dir, base, head, { tokenBudget: 24_000, maxOutputTokens: 500, maxTurns: 30 }), review: { settings: { ...DEFAULT_REPO_SETTINGS, ignore_paths: ['docs/**'] }, guidelines: [], priorFindings: [], resolvedFingerprints: [], notices: [] } };
+      const small = { ...reviewTask(big.dir, base, head, { tokenBudget: 16_000, maxOutputTokens: 500, maxTurns: 30 }), review: { settings: { ...DEFAULT_REPO_SETTINGS, ignore_paths: ['docs/**'] }, guidelines: [], priorFindings: [], resolvedFingerprints: [], notices: [] } };
       const result = await runReview(small, { anthropicApiKey: API_KEY, anthropicBaseUrl: demo.url }, await workspace(), log);
       const listed = result.notReviewed ?? [];
       assert.ok(demo.requests.length >= 2, 'more than one batch was reviewed');

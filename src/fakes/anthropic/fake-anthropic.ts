@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { conversationProblem } from './conversation-checks.js';
 import { MessagesRequest, type MessageResponse, type ScriptedReply, type ScriptStep } from './messages.js';
+import { estimateTokens, PromptCache } from './prompt-cache.js';
 
 /** Answers any request the script does not (demo mode): see demo-reviewer.ts. */
 export type Brain = (request: MessagesRequest) => ScriptedReply;
@@ -13,8 +13,6 @@ export interface FakeAnthropicOptions {
   apiKey: string;
   brain?: Brain;
 }
-
-const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 /**
  * A fake Anthropic Messages API (`POST /v1/messages`): real request/response shapes, API-key checks, the API's
@@ -33,7 +31,7 @@ export class FakeAnthropic {
   url = '';
   private queue: ScriptStep[] = [];
   private server: Server | undefined;
-  private readonly cachedPrefixes = new Set<string>();
+  private readonly promptCache = new PromptCache();
   private counter = 0;
   private readonly open = new Set<Response>();
 
@@ -121,7 +119,7 @@ export class FakeAnthropic {
         content: reply.content,
         stop_reason: reply.stop_reason ?? (reply.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn'),
         stop_sequence: null,
-        usage: { ...this.usageFor(request), output_tokens: estimateTokens(JSON.stringify(reply.content)) },
+        usage: { ...this.promptCache.usageFor(request), output_tokens: estimateTokens(JSON.stringify(reply.content)) },
       };
       this.responses.push(message);
       res.set('request-id', `req_fake_${this.counter}`).json(message);
@@ -129,23 +127,6 @@ export class FakeAnthropic {
     if (!reply.delayMs) return send();
     const timer = setTimeout(send, reply.delayMs);
     res.on('close', () => clearTimeout(timer));
-  }
-
-  /** Input tokens split the way prompt caching does: the cached prefix (system + first message) is read after its first use. */
-  private usageFor(request: MessagesRequest) {
-    const system = typeof request.system === 'string' ? request.system : (request.system ?? []).map((block) => block.text).join('\n');
-    const prefix = JSON.stringify(request.tools ?? []) + system + JSON.stringify(request.messages[0] ?? '');
-    const prefixTokens = estimateTokens(prefix);
-    const restTokens = estimateTokens(JSON.stringify(request.messages.slice(1)));
-    const key = createHash('sha256').update(prefix).digest('hex');
-    const cacheable = JSON.stringify(request).includes('"cache_control"');
-    const hit = cacheable && this.cachedPrefixes.has(key);
-    if (cacheable) this.cachedPrefixes.add(key);
-    return {
-      input_tokens: cacheable ? restTokens : prefixTokens + restTokens,
-      cache_read_input_tokens: hit ? prefixTokens : 0,
-      cache_creation_input_tokens: cacheable && !hit ? prefixTokens : 0,
-    };
   }
 }
 
