@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { temporalCliPath } from './helpers/temporal.js';
+import { startTemporal, temporalCliPath } from './helpers/temporal.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/forgebot.js', import.meta.url));
@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 
 test('forgebot --help lists the commands', async () => {
   const { stdout } = await forgebot(['--help']);
-  for (const command of ['server', 'worker', 'agent-worker', 'search-attributes', 'dev']) assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
+  for (const command of ['server', 'worker', 'agent-worker', 'search-attributes', 'dev', 'eval', 'reviews']) assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
 });
 
 test('a bad configuration is refused at start-up with every problem listed, exit code 2', async () => {
@@ -46,4 +46,21 @@ test('forgebot dev --once: demo mode shows a review arriving, with no credential
   assert.match(stdout, /src\/admin\.ts:5 .*blocker.*eval\(\) runs arbitrary code/);
   assert.match(stdout, /src\/cart\.ts:9 .*Loose equality/);
   assert.match(stdout, new RegExp(`http://127\\.0\\.0\\.1:${port + 1000}/namespaces/default/workflows/review%3Agitlab%3A1%3A1`));
+});
+
+test('forgebot reviews: lists running reviews as JSON; an unknown workflow is one line on stderr and exit code 2', async () => {
+  const env = await startTemporal();
+  try {
+    const vars = { TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'warn' };
+    const { stdout } = await forgebot(['reviews', 'list', '--json'], vars);
+    assert.deepEqual(JSON.parse(stdout), []);
+    assert.match((await forgebot(['reviews', 'list'], vars)).stdout, /^no running review workflows$/m);
+    await assert.rejects(forgebot(['reviews', 'status', 'review:gitlab:9:9'], vars), (error: { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr ?? '', /^forgebot reviews: no review workflow "review:gitlab:9:9" in namespace default$/m);
+      return true;
+    });
+  } finally {
+    await env.teardown();
+  }
 });

@@ -12,6 +12,7 @@ import { reviewWorkflowId, type ChangeRef } from '../src/domain/change-ref.js';
 import type { ReviewResult } from '../src/domain/finding.js';
 import type { ReviewRequest } from '../src/domain/review-request.js';
 import { changeClosedSignal, newRevisionSignal, statusQuery, type ReviewSettings } from '../src/workflows/definitions.js';
+import { cancelReview, listReviews, reviewStatus } from '../src/cli/commands/reviews.js';
 import { registerSearchAttributes } from '../src/workers/register-search-attributes.js';
 import { workflowBundle } from '../src/workers/workflow-source.js';
 import { startTemporal, unique } from './helpers/temporal.js';
@@ -168,6 +169,32 @@ describe('review workflow', () => {
     assert.deepEqual(world.reviewsCancelled, [sha(1)]);
     assert.deepEqual(world.reviewsStarted, [sha(1), sha(2)]);
     assert.deepEqual(world.published, [sha(2)]);
+  });
+
+  test('operators list, inspect and cancel reviews (forgebot reviews): the agent job stops, the workflow stays for the next push', async () => {
+    const world = new World();
+    world.hang.add(sha(1));
+    await withWorkers(world, {}, async (start, ref) => {
+      const { id } = await start(sha(1));
+      await until(() => world.reviewsStarted.length === 1, 'review started');
+      await until(async () => (await listReviews(env.client, { repository: ref.projectPath, phase: 'reviewing' })).some((row) => row.workflowId === id), 'listed as reviewing');
+      const [row] = (await listReviews(env.client, { repository: ref.projectPath })).filter((entry) => entry.workflowId === id);
+      assert.deepEqual([row?.forge, row?.changeNumber], ['gitlab', 7]);
+      assert.equal((await reviewStatus(env.client, id)).reviewingSha, sha(1));
+
+      await cancelReview(env.client, id, 'oncall', 'model outage');
+      await until(async () => (await reviewStatus(env.client, id)).phase === 'waiting', 'back to waiting');
+      const status = await reviewStatus(env.client, id);
+      assert.deepEqual([status.reviewsCancelled, status.lastReviewedSha, status.lastOperatorCancel], [1, undefined, { by: 'oncall', reason: 'model outage', sha: sha(1) }]);
+      assert.deepEqual(world.reviewsCancelled, [sha(1)]);
+
+      await start(sha(2));
+      await until(async () => (await reviewStatus(env.client, id)).lastReviewedSha === sha(2), 'the next push is reviewed');
+      await env.client.workflow.getHandle(id).signal(changeClosedSignal, { reason: 'closed' });
+      await env.client.workflow.getHandle(id).result();
+    });
+    assert.deepEqual(world.published, [sha(2)]);
+    await assert.rejects(listReviews(env.client, { phase: 'x" OR true' }), /not a valid filter value/);
   });
 
   test('closing the change during a review stops the agent job and ends the workflow', async () => {

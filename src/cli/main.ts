@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { runAgentWorker } from './commands/agent-worker.js';
 import { runDev } from './commands/dev.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
+import { ReviewsUsageError, runReviewsCommand } from './commands/reviews.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
 import { runWorker } from './commands/worker.js';
@@ -58,5 +59,35 @@ program
       process.exitCode = 2;
     }
   });
+
+/** Runs an operator command; a usage problem (unknown workflow, bad filter) is one line on stderr and exit code 2. */
+const operator = (run: (config: Config) => Promise<void>) => async () => {
+  try {
+    await withConfig((config) => run(config))();
+  } catch (error) {
+    if (!(error instanceof ReviewsUsageError)) throw error;
+    process.stderr.write(`forgebot reviews: ${error.message}\n`);
+    process.exitCode = 2;
+  }
+};
+const reviews = program.command('reviews').description('operate review workflows: list, status, cancel (the Temporal Web UI shows the same)');
+reviews
+  .command('list')
+  .description('running review workflows, newest first')
+  .option('--repository <path>', 'only this repository (group/project or owner/repo)')
+  .option('--phase <phase>', 'only this phase (waiting, debouncing, reviewing, publishing, failed)')
+  .option('--json', 'print JSON')
+  .action((options: { repository?: string; phase?: string; json?: boolean }) =>
+    operator((config) => runReviewsCommand(config, { kind: 'list', filters: { ...(options.repository && { repository: options.repository }), ...(options.phase && { phase: options.phase }) }, json: options.json === true }))(),
+  );
+reviews
+  .command('status <workflow-id>')
+  .description("a review workflow's status: phase, SHAs, last usage, cost and error")
+  .action((workflowId: string) => operator((config) => runReviewsCommand(config, { kind: 'status', workflowId }))());
+reviews
+  .command('cancel <workflow-id>')
+  .description('stop the running review of a change (its agent job is killed); the next push is reviewed as usual')
+  .option('--reason <text>', 'why, recorded in the workflow status')
+  .action((workflowId: string, options: { reason?: string }) => operator((config) => runReviewsCommand(config, { kind: 'cancel', workflowId, ...(options.reason && { reason: options.reason }) }))());
 
 await program.parseAsync(process.argv);

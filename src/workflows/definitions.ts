@@ -9,6 +9,17 @@ export const newRevisionSignal = defineSignal<[ReviewRequest]>('newRevision');
 /** The change was closed or merged: the workflow finishes. */
 export const changeClosedSignal = defineSignal<[ChangeClosed]>('changeClosed');
 
+/** Who stopped a review from the operator CLI (`forgebot reviews cancel`), and why. */
+export interface OperatorCancel {
+  by: string;
+  reason?: string;
+}
+/**
+ * An operator stops the running review (its agent job is killed) and drops a waiting revision. The workflow stays:
+ * the next push is reviewed as usual.
+ */
+export const cancelReviewSignal = defineSignal<[OperatorCancel]>('cancelReview');
+
 export type ReviewPhase = 'waiting' | 'debouncing' | 'reviewing' | 'publishing' | 'failed' | 'closed';
 
 export interface ReviewStatus {
@@ -31,6 +42,8 @@ export interface ReviewStatus {
   lastCoverage?: { reviewed: number; notReviewed: number };
   /** The last review covered only the commits after this SHA. */
   lastIncrementalFrom?: string;
+  /** The last operator cancel (`forgebot reviews cancel`), if any. */
+  lastOperatorCancel?: OperatorCancel & { sha?: string };
 }
 export const statusQuery = defineQuery<ReviewStatus>('status');
 

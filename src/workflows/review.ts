@@ -16,6 +16,7 @@ import type { ForgeActivities } from '../activities/forge-activities.js';
 import { PERMANENT_ERROR_TYPES } from '../activities/permanent-errors.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
 import {
+  cancelReviewSignal,
   changeClosedSignal,
   newRevisionSignal,
   searchAttributes,
@@ -58,9 +59,15 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let revisions = 0;
   let running: { sha: string; scope: CancellationScope } | undefined;
 
+  // The change's identity goes with every phase update, so that operators find a workflow however it was started.
+  const identity = [
+    { key: searchAttributes.forge, value: ref.forge },
+    { key: searchAttributes.repository, value: ref.projectPath },
+    { key: searchAttributes.changeNumber, value: ref.number },
+  ] as const;
   const setPhase = (phase: ReviewPhase, details: string) => {
     status.phase = phase;
-    upsertSearchAttributes([{ key: searchAttributes.phase, value: phase }]);
+    upsertSearchAttributes([...identity, { key: searchAttributes.phase, value: phase }]);
     setCurrentDetails(details);
   };
 
@@ -72,6 +79,13 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     status.latestSha = request.headSha;
     revisions++;
     if (running && status.phase === 'reviewing') running.scope.cancel();
+  });
+  setHandler(cancelReviewSignal, (cancel) => {
+    const sha = running?.sha ?? pending?.headSha;
+    status.lastOperatorCancel = { ...cancel, ...(sha ? { sha } : {}) };
+    pending = undefined;
+    if (running && status.phase === 'reviewing') running.scope.cancel();
+    log.info('review cancelled by an operator', { by: cancel.by, sha });
   });
   setHandler(changeClosedSignal, (event) => {
     closed = event;
@@ -137,7 +151,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     } catch (error) {
       if (isCancellation(error)) {
         status.reviewsCancelled++;
-        log.info('review cancelled by a newer revision or close', { sha: change.headSha });
+        log.info('review cancelled (a newer revision, a close or an operator)', { sha: change.headSha });
         return;
       }
       const reason = failureReason(error);
