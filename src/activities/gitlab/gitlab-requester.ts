@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createRequesterFn,
   GitbeakerRequestError,
@@ -57,8 +58,6 @@ async function requestError(request: Request, response: Response): Promise<Gitbe
   }
   return new GitbeakerRequestError(description, { cause: { description, request, response } });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * gitbeaker's own request handler retries 429 and 502 ten times within ~0.3 s and ignores Retry-After. This one

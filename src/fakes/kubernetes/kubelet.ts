@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { hostPath, makeMounts, resolveEnv, type ContainerSpec } from './pod-env.js';
@@ -21,7 +22,6 @@ interface Runtime {
 }
 
 const POLL_MS = 150;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A simulated kubelet: schedules (or not) each pod, "pulls" its image (known images map to local commands), resolves

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException } from '@kubernetes/client-node';
 
 const ATTEMPTS = 6;
@@ -29,7 +30,6 @@ export function isTransient(error: unknown): boolean {
   return status === 429 || status >= 500;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs one API call, repeating it on transient errors with exponential backoff (6 attempts, about 6 s in all).

@@ -4,7 +4,7 @@ import type { ReviewResult } from '../../../domain/finding.js';
 import type { Logger } from '../../../logger.js';
 import { SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from '../sandbox.js';
 import type { RunnerJobsApi } from './api.js';
-import { sleep } from './api-retry.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { followJob } from './follow-job.js';
 import { jobManifest, secretManifest, type RunnerPodSettings } from './manifests.js';
 import { kubernetesJobName } from './names.js';

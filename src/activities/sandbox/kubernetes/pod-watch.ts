@@ -1,7 +1,7 @@
 import { Watch, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../../logger.js';
 import type { RunnerJobsApi } from './api.js';
-import { sleep } from './api-retry.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PodWatch {
   /** The pods seen last, by name. */
