@@ -118,6 +118,28 @@ describe('webhook server', () => {
     }
   });
 
+  test('GET /metrics counts deliveries by forge and status and times them, in the Prometheus text format', async () => {
+    const server = await startTestWebhookServer(redis, new RecordingStarter());
+    try {
+      const send = (path: string, token: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gitlab-token': token, 'x-gitlab-event': 'Push Hook' }, body: '{"object_kind":"push"}' });
+      assert.equal((await send('/webhook/gitlab', 'wrong')).status, 401);
+      assert.equal((await send('/webhook/gitlab', 'wrong')).status, 401);
+      assert.equal((await send('/webhook/gitlab', TEST_SECRET)).status, 202);
+      assert.equal((await send('/webhook/github', 'n/a')).status, 401);
+      const response = await fetch(`${server.url}/metrics`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      const text = await response.text();
+      assert.match(text, /^forgebot_webhook_deliveries_total\{forge="gitlab",status="401"\} 2$/m);
+      assert.match(text, /^forgebot_webhook_deliveries_total\{forge="gitlab",status="202"\} 1$/m);
+      assert.match(text, /^forgebot_webhook_deliveries_total\{forge="github",status="401"\} 1$/m);
+      assert.match(text, /^forgebot_webhook_duration_seconds_count\{forge="gitlab"\} 3$/m);
+      assert.match(text, /^forgebot_server_process_resident_memory_bytes \d+/m);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('unknown routes answer 404 JSON; an unexpected error is logged and answers 500 with a request id', async () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({

@@ -7,6 +7,7 @@ import { createDedupe } from './dedupe.js';
 import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
+import { webhookMetrics } from './metrics.js';
 import type { ReviewStarter } from './review-starter.js';
 
 export type { ReviewStarter } from './review-starter.js';
@@ -29,7 +30,7 @@ interface HttpError {
 }
 
 /**
- * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `GET /healthz`, `GET /readyz`. Unknown routes answer 404 JSON;
+ * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `GET /healthz`, `GET /readyz`, `GET /metrics`. Unknown routes answer 404 JSON;
  * an unexpected error is logged and answers 500 `{ error, requestId }` (the id is in the log line).
  */
 export function createWebhookApp(deps: WebhookAppDeps): Express {
@@ -37,7 +38,10 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const dedupe = createDedupe(deps.redis, { ttlSeconds: deps.config.DEDUPE_TTL_SECONDS, ...(deps.dedupePrefix === undefined ? {} : { prefix: deps.dedupePrefix }) });
+  const metrics = webhookMetrics();
+  app.use(metrics.track);
   app.use(healthRoutes(deps));
+  app.use(metrics.routes);
   app.use(
     gitlabRoute({
       secrets: deps.config.GITLAB_WEBHOOK_SECRET ?? [],

@@ -1,0 +1,42 @@
+import type { RequestHandler, Router } from 'express';
+import express from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics of the webhook receiver, on `GET /metrics` (the chart's Ingress routes only `/webhook/*`, so it
+ * stays inside the cluster): deliveries by forge and status code, their latency, and the process's own metrics.
+ */
+export function webhookMetrics(): { track: RequestHandler; routes: Router; registry: Registry } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'forgebot_server_' });
+  const deliveries = new Counter({
+    name: 'forgebot_webhook_deliveries_total',
+    help: 'Webhook deliveries answered, by forge and HTTP status (202 accepted or ignored, 200 duplicate, 4xx refused, 503 retry later).',
+    labelNames: ['forge', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'forgebot_webhook_duration_seconds',
+    help: 'Time to answer a webhook delivery (verification, dedupe, starting or signalling the workflow).',
+    labelNames: ['forge'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const track: RequestHandler = (req, res, next) => {
+    const forge = /^\/webhook\/(gitlab|github)$/.exec(req.path)?.[1];
+    if (req.method !== 'POST' || forge === undefined) return next();
+    const stop = duration.startTimer({ forge });
+    res.on('finish', () => {
+      stop();
+      deliveries.inc({ forge, status: String(res.statusCode) });
+    });
+    next();
+  };
+
+  const routes = express.Router();
+  routes.get('/metrics', (_req, res, next) => {
+    registry.metrics().then((text) => void res.type(registry.contentType).send(text), next);
+  });
+  return { track, routes, registry };
+}
