@@ -21,7 +21,7 @@ function find(rendered: Rendered, kind: string, name: string): Manifest {
 
 interface Container { name: string; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]; securityContext?: Record<string, unknown>; livenessProbe?: { httpGet?: { path: string } }; readinessProbe?: { httpGet?: { path: string } }; args?: string[] }
 interface PodSpec { containers: Container[]; securityContext?: Record<string, unknown>; automountServiceAccountToken?: boolean; serviceAccountName?: string }
-interface DeploymentLike { spec: { replicas?: number; strategy?: { type: string }; template: { spec: PodSpec } } }
+interface DeploymentLike { spec: { replicas?: number; strategy?: { type: string }; template: { metadata?: { annotations?: Record<string, string> }; spec: PodSpec } } }
 
 const deployment = (rendered: Rendered, name: string) => find(rendered, 'Deployment', name) as unknown as Manifest & DeploymentLike;
 const secretKeys = (container: Container) =>
@@ -132,6 +132,13 @@ describe('Helm chart', { skip }, () => {
     }
     const pdbs = rendered.manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => m.metadata.name).sort();
     assert.deepEqual(pdbs, ['forgebot-server', 'forgebot-worker']);
+  });
+
+  test('server pods are annotated for Prometheus scraping of GET /metrics, unless turned off', () => {
+    const annotations = (values: Record<string, unknown>) => deployment(renderChart(values), 'forgebot-server').spec.template.metadata?.annotations ?? {};
+    const on = annotations(FORGE);
+    assert.deepEqual([on['prometheus.io/scrape'], on['prometheus.io/port'], on['prometheus.io/path']], ['true', '3000', '/metrics']);
+    assert.equal(annotations({ ...FORGE, server: { metrics: { scrapeAnnotations: false } } })['prometheus.io/scrape'], undefined);
   });
 
   test('each process reads only its own keys of the existing Secret', async () => {
