@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { gitDiff, parseDiffFiles } from '../src/agents/context/diff-files.js';
 import { estimateTokens } from '../src/agents/context/tokens.js';
-import { REVIEWER_SYSTEM_PROMPT } from '../src/agents/reviewer.js';
-import { runReview } from '../src/agents/run-review.js';
-import type { RunnerTask } from '../src/agents/task.js';
+import { REVIEWER_SYSTEM_PROMPT } from '../src/agents/roles/reviewer/role.js';
+import { runReview } from '../src/agents/roles/reviewer/run.js';
+import type { ReviewTask } from '../src/domain/agent-task.js';
 import { demoReviewer } from '../src/fakes/anthropic/demo-reviewer.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { TestRepo } from '../test/helpers/git-repo.js';
@@ -54,9 +54,9 @@ async function naiveTokens(repo: TestRepo, base: string, head: string): Promise<
   return estimateTokens(text);
 }
 
-function task(cloneUrl: string, base: string, head: string, limits: Partial<RunnerTask['limits']> = {}): RunnerTask {
+function task(cloneUrl: string, base: string, head: string, limits: Partial<ReviewTask['limits']> = {}): ReviewTask {
   return {
-    kind: 'review',
+    role: 'reviewer',
     request: { ref: { forge: 'gitlab', projectId: 1, projectPath: 'bench/app', number: 1 }, headSha: head, title: 'bench', author: 'bench', sourceBranch: 'f', targetBranch: 'main', webUrl: 'http://x/1', draft: false },
     repository: { cloneUrl, baseSha: base, headSha: head },
     changedPaths: [],
@@ -69,7 +69,7 @@ let model = new FakeAnthropic({ apiKey: KEY, brain: demoReviewer });
 await model.start();
 const work = await mkdtemp(join(tmpdir(), 'forgebot-bench-'));
 let runs = 0;
-const review = async (repo: TestRepo, base: string, head: string, limits: Partial<RunnerTask['limits']> = {}) => {
+const review = async (repo: TestRepo, base: string, head: string, limits: Partial<ReviewTask['limits']> = {}) => {
   const first = model.requests.length;
   const result = await runReview(task(repo.dir, base, head, limits), { anthropicApiKey: KEY, anthropicBaseUrl: model.url }, join(work, String(runs++)), log);
   const firstTurns = model.requests.slice(first).filter((request) => request.messages.length === 1);

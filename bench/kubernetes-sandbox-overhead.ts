@@ -9,11 +9,11 @@ import { createKubernetesSandbox } from '../src/activities/sandbox/kubernetes/ku
 import { frame } from '../src/agents/result-frame.js';
 import { FakeKubernetes } from '../src/fakes/kubernetes/fake-kubernetes.js';
 import { createLogger } from '../src/logger.js';
-import { reviewTask } from '../test/helpers/review-task.js';
+import { jobOf, reviewTask } from '../test/helpers/review-task.js';
 
 const RUNS = Number(process.argv[2] ?? 10);
 const logger = createLogger('silent');
-const result = { headSha: 'a'.repeat(40), summary: 'ok', findings: [], model: 'bench', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 }, truncated: false };
+const result = { role: 'reviewer' as const, review: { headSha: 'a'.repeat(40), summary: 'ok', findings: [], model: 'bench', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 }, truncated: false } };
 const command = [process.execPath, '-e', `process.stdout.write(${JSON.stringify(frame({ result }))})`];
 const task = reviewTask('https://gitlab.invalid/g/p.git', 'b'.repeat(40), 'a'.repeat(40));
 
@@ -28,7 +28,7 @@ const sandbox = createKubernetesSandbox({
   unschedulableTimeoutMs: 60_000,
 });
 const secrets = { anthropicApiKey: 'sk-ant-bench' };
-const run = (i: number) => sandbox.run({ name: `bench-${i}`, task, timeoutMs: 30_000 }, secrets, { signal: new AbortController().signal });
+const run = (i: number) => sandbox.run(jobOf(`bench-${i}`, task, 30_000), secrets, { signal: new AbortController().signal });
 
 try {
   await run(-1); // warm-up

@@ -1,5 +1,6 @@
 // What network isolation costs the local sandbox per job: a trivial runner, run N times on the host network and in
 // a private network namespace (unshare + egress proxy + netns shim). Prints milliseconds per job.
+import { jobOf } from '../test/helpers/review-task.js';
 import { createLocalSandbox } from '../src/activities/sandbox/local.js';
 import { detectNetworkIsolation, type SandboxNetwork } from '../src/activities/sandbox/isolation.js';
 import { SandboxError } from '../src/activities/sandbox/sandbox.js';
@@ -9,7 +10,7 @@ import { createLogger } from '../src/logger.js';
 const RUNS = Number(process.argv[2] ?? 10);
 const logger = createLogger('silent');
 const task = {
-  kind: 'review' as const,
+  role: 'reviewer' as const,
   request: { ref: { forge: 'gitlab' as const, projectId: 1, projectPath: 'g/p', number: 1 }, headSha: 'a'.repeat(40), title: 't', author: 'a', sourceBranch: 's', targetBranch: 'main', webUrl: 'http://gitlab.invalid/g/p/-/merge_requests/1', draft: false },
   repository: { cloneUrl: 'https://gitlab.invalid/g/p.git', baseSha: 'b'.repeat(40), headSha: 'a'.repeat(40) },
   changedPaths: [],
@@ -20,7 +21,7 @@ const runner = [process.execPath, '-e', `process.stdout.write(${JSON.stringify(f
 
 async function perJob(network: SandboxNetwork): Promise<number> {
   const sandbox = createLocalSandbox({ logger, runnerCommand: runner, network });
-  const run = () => sandbox.run({ name: `bench-${network}`, task, timeoutMs: 30_000 }, {}, { signal: new AbortController().signal }).catch((error: unknown) => {
+  const run = () => sandbox.run(jobOf(`bench-${network}`, task, 30_000), {}, { signal: new AbortController().signal }).catch((error: unknown) => {
     if (!(error instanceof SandboxError) || error.runnerCode !== 'DONE') throw error;
   });
   await run(); // warm-up (detection, caches)

@@ -67,6 +67,13 @@ export const Config = z
     RUNNER_MEMORY_LIMIT: quantity.default('1Gi'),
     RUNNER_JOB_TTL_SECONDS: z.coerce.number().int().min(0).default(600),
     RUNNER_UNSCHEDULABLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+    /** Claim check: large agent outputs are stored here and only a small reference goes through Temporal. */
+    CLAIM_STORE: z.enum(['file', 'postgres']).default('file'),
+    /** CLAIM_STORE=file: the directory (default `.forgebot/claims` under the working directory). */
+    CLAIM_STORE_DIR: z.string().min(1).optional(),
+    /** PostgreSQL (`postgres://user:password@host:5432/db`): required when CLAIM_STORE=postgres. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    CLAIM_RETENTION_DAYS: positiveInt.default(30),
   })
   .superRefine((config, ctx) => {
     if (config.SANDBOX === 'kubernetes' && !config.RUNNER_IMAGE) {
@@ -86,6 +93,9 @@ export const Config = z
     }
     if (config.GITHUB_TOKEN && config.GITHUB_APP_ID !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['GITHUB_TOKEN'], message: 'set either GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID), not both' });
+    }
+    if (config.CLAIM_STORE === 'postgres' && !config.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when CLAIM_STORE=postgres' });
     }
   });
 export type Config = z.infer<typeof Config>;

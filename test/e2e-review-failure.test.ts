@@ -59,9 +59,9 @@ describe('permanent failures, end to end', () => {
     const history = await env.client.workflow.getHandle('review:gitlab:5:1').fetchHistory();
     const events = history.events ?? [];
     const scheduled = events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    assert.deepEqual(scheduled, ['fetchChange', 'runReviewAgent', 'reportFailure']);
+    assert.deepEqual(scheduled, ['readRunSettings', 'fetchChange', 'runAgent', 'reportFailure']);
     const attempts = events.flatMap((event) => event.activityTaskStartedEventAttributes?.attempt ?? []);
-    assert.deepEqual(attempts, [1, 1, 1], 'a permanent failure is not retried');
+    assert.deepEqual(attempts, [1, 1, 1, 1], 'a permanent failure is not retried');
   });
 
   test('an MR of a project GitLab does not know → ERR_FORGE_NOT_FOUND in the workflow status', async () => {

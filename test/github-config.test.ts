@@ -42,10 +42,10 @@ test('one deployment serves GitLab and GitHub: a forge per configured provider',
 
 test("the sandbox gets only the change's own forge's read-only clone credential, never an API token", async () => {
   const secretsFor = runnerSecrets(loadConfig({ GITLAB_URL: 'https://gitlab.example.com', GITLAB_TOKEN: 'glpat-api', GITLAB_CLONE_TOKEN: 'glpat-clone', GITHUB_TOKEN: 'ghp_api', GITHUB_CLONE_TOKEN: 'ghp_clone', ANTHROPIC_API_KEY: 'sk-ant-x' }));
-  assert.deepEqual(await secretsFor(request('gitlab')), { anthropicApiKey: 'sk-ant-x', cloneToken: 'glpat-clone' });
-  assert.deepEqual(await secretsFor(request('github')), { anthropicApiKey: 'sk-ant-x', cloneToken: 'ghp_clone' });
+  assert.deepEqual(await secretsFor(request('gitlab').ref), { anthropicApiKey: 'sk-ant-x', cloneToken: 'glpat-clone' });
+  assert.deepEqual(await secretsFor(request('github').ref), { anthropicApiKey: 'sk-ant-x', cloneToken: 'ghp_clone' });
   const noGitHubClone = runnerSecrets(loadConfig({ GITLAB_CLONE_TOKEN: 'glpat-clone', GITHUB_TOKEN: 'ghp_api' }));
-  assert.deepEqual(await noGitHubClone(request('github')), {}, 'no GitLab token for a GitHub clone, and not the API token');
+  assert.deepEqual(await noGitHubClone(request('github').ref), {}, 'no GitLab token for a GitHub clone, and not the API token');
 });
 
 test('git clones GitHub with the x-access-token user, GitLab with oauth2', () => {

@@ -38,7 +38,7 @@ describe('Kubernetes sandbox failures, reported on the merge request', () => {
     const handle = world.env.client.workflow.getHandle(`review:gitlab:${PROJECT}:${iid}`);
     const status = await handle.query(statusQuery);
     const events = (await handle.fetchHistory()).events ?? [];
-    const agentAttempts = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runReviewAgent').length;
+    const agentAttempts = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runAgent').length;
     await eventually(() => kube.fake.list('jobs').length + kube.fake.list('pods').length + kube.fake.list('secrets').length === 0 || undefined, 'nothing left in the cluster', 20_000);
     assert.match(note.body, /could not review/);
     assert.doesNotMatch(note.body, /sk-ant-/, 'no key on the MR');

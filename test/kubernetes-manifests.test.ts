@@ -9,18 +9,13 @@ import { runnerNamespace } from '../src/activities/sandbox/kubernetes/kube-confi
 import { kubernetesJobName, labelValue } from '../src/activities/sandbox/kubernetes/names.js';
 import type { AgentJob } from '../src/activities/sandbox/sandbox.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { reviewTask } from './helpers/review-task.js';
+import { jobOf, reviewTask } from './helpers/review-task.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const SECRETS = { anthropicApiKey: 'sk-ant-manifest-secret-1', anthropicBaseUrl: 'https://models.internal.example/v1', cloneToken: 'glpat-manifest-clone-2' };
 const POD = { image: 'registry.example/forgebot-runner:1.0.0', cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi', ttlSecondsAfterFinished: 600 };
-const job: AgentJob = {
-  name: 'review-gitlab-17-4-1',
-  workflowId: 'review:gitlab:17:4',
-  task: reviewTask('https://gitlab.example/group/app.git', 'a'.repeat(40), 'b'.repeat(40)),
-  timeoutMs: 900_500,
-};
+const job: AgentJob = jobOf('review-gitlab-17-4-1', reviewTask('https://gitlab.example/group/app.git', 'a'.repeat(40), 'b'.repeat(40)), 900_500, 'review:gitlab:17:4');
 
 test('job names: DNS-1123 labels of at most 63 characters, stable, distinct where truncation would collide', () => {
   const long = `review:gitlab:${'group/sub/'.repeat(12)}:${'9'.repeat(20)}-activity-1`;

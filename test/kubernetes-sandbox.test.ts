@@ -6,18 +6,19 @@ import { createKubernetesSandbox } from '../src/activities/sandbox/kubernetes/ku
 import { jobManifest } from '../src/activities/sandbox/kubernetes/manifests.js';
 import { kubernetesJobName } from '../src/activities/sandbox/kubernetes/names.js';
 import { SandboxError, type AgentJob, type Sandbox } from '../src/activities/sandbox/sandbox.js';
+import type { ReviewTask } from '../src/domain/agent-task.js';
 import { createLogger } from '../src/logger.js';
 import { eventually } from './helpers/forgebot-stack.js';
 import { startKubernetes, stubImage, type KubeWorld } from './helpers/kubernetes.js';
-import { reviewTask } from './helpers/review-task.js';
+import { jobOf, reviewTask } from './helpers/review-task.js';
 import { rbacPermission } from './helpers/kubernetes-rbac.js';
 import { SANDBOX_PERMISSIONS } from '../src/activities/sandbox/kubernetes/permissions.js';
 
 const SECRETS = { anthropicApiKey: 'sk-ant-sandbox-secret-42', cloneToken: 'glpat-clone-secret-42' };
 let counter = 0;
-function agentJob(timeoutMs = 30_000): AgentJob {
+function agentJob(timeoutMs = 30_000): AgentJob<ReviewTask> {
   counter++;
-  return { name: `review-gitlab-42-3-${counter}`, workflowId: `review:gitlab:42:${counter}`, task: reviewTask('file:///nowhere', 'a'.repeat(40), 'b'.repeat(40)), timeoutMs };
+  return jobOf(`review-gitlab-42-3-${counter}`, reviewTask('file:///nowhere', 'a'.repeat(40), 'b'.repeat(40)), timeoutMs, `review:gitlab:42:${counter}`);
 }
 
 describe('Kubernetes sandbox (fake API server, real processes)', () => {
@@ -31,7 +32,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
       checkEveryMs: 300,
       deleteWaitMs: 10_000,
     });
-  const run = (sandbox: Sandbox, job: AgentJob, signal = new AbortController().signal, leaveRunning?: () => boolean) =>
+  const run = (sandbox: Sandbox, job: AgentJob<ReviewTask>, signal = new AbortController().signal, leaveRunning?: () => boolean) =>
     sandbox.run(job, SECRETS, { signal, ...(leaveRunning ? { leaveRunning } : {}) });
   const rejectsWith = async (promise: Promise<unknown>, code: string, message?: RegExp) => {
     const error = await promise.then(() => assert.fail('expected a failure'), (e: unknown) => e);
@@ -60,7 +61,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
   test('a run: a Job and its owned Secret, the result read from the pod log; TTL then removes all of it', async () => {
     const job = agentJob();
     const result = await run(sandboxFor('stub/ok'), job);
-    assert.equal(result.summary, 'key=yes cwd=true task=review', 'the secret, the workspace mount and the task reached the process');
+    assert.equal(result.review.summary, 'key=yes cwd=true task=reviewer', 'the secret, the workspace mount and the task reached the process');
     const name = kubernetesJobName(job.name);
     const creates = world.fake.requests.filter((r) => r.method === 'POST');
     assert.equal(creates[0]?.path, '/apis/batch/v1/namespaces/default/jobs', 'the Job first');
@@ -108,7 +109,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     await rejectsWith(first, 'ERR_SANDBOX_CANCELLED', /left running/);
     assert.equal(world.fake.list('jobs').filter((j) => j.metadata.name === name).length, 1, 'the Job still runs');
     const result = await run(sandboxFor('stub/slow'), job);
-    assert.match(result.summary, /key=yes/);
+    assert.match(result.review.summary, /key=yes/);
   });
 
   test('a Job whose Secret was never made (its worker died in between) → the adopting attempt makes it; the pod starts', async () => {
@@ -119,7 +120,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     const waiting = await eventually(() => world.fake.podsOf(name).find((p) => JSON.stringify(p.status).includes('MountVolume.SetUp failed')), 'the pod waiting for its Secret');
     assert.match(JSON.stringify(waiting.status), /secret \\"fb-[^"\\]+\\" not found/);
     const result = await run(sandboxFor('stub/ok'), job);
-    assert.match(result.summary, /key=yes/);
+    assert.match(result.review.summary, /key=yes/);
   });
 
   test('the runner’s own error → ERR_RUNNER_FAILED with its code; a silent crash → its exit code', async () => {
@@ -171,7 +172,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     world.fake.failNext(1, 503, (r) => r.query.watch === 'true');
     world.fake.closeWatches();
     for (let i = 0; i < 5; i++) await world.api.createSecret({ metadata: { name: `filler-${counter}-${i}` }, data: {} });
-    assert.match((await running).summary, /key=yes/);
+    assert.match((await running).review.summary, /key=yes/);
     const lists = world.fake.requests.filter((r) => r.path.endsWith('/pods') && r.query.watch === undefined).length;
     assert.ok(world.fake.expiredWatches > 0, 'the resumed watch got 410 Gone');
     assert.ok(lists > listsBefore, 'listed again after 410 Gone');

@@ -14,7 +14,7 @@ import { detectNetworkIsolation, type NetworkIsolation, type SandboxNetwork } fr
 import { SandboxError } from '../src/activities/sandbox/sandbox.js';
 import { frame } from '../src/agents/result-frame.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { reviewTask } from './helpers/review-task.js';
+import { jobOf, reviewTask } from './helpers/review-task.js';
 
 const detected = await detectNetworkIsolation();
 const skip = detected.kind === 'none' ? `skipped: this machine cannot isolate a runner's network (${detected.reason})` : false;
@@ -84,7 +84,7 @@ describe('local sandbox network isolation', { skip }, () => {
     for (const list of [seen.model, seen.forge, seen.other]) list.length = 0;
     seen.bait = 0;
     const sandbox = createLocalSandbox({ logger, runnerCommand: command, network });
-    const job = { name: `probe-${network}`, task: reviewTask(forgeRepo, SHA, SHA), timeoutMs: 60_000 };
+    const job = jobOf(`probe-${network}`, reviewTask(forgeRepo, SHA, SHA), 60_000);
     const secrets = { anthropicApiKey: 'sk-ant-test', anthropicBaseUrl: modelUrl };
     const error = await sandbox.run(job, secrets, { signal: new AbortController().signal }).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof SandboxError && error.runnerCode === 'PROBE', `the probe reported: ${String(error)}`);
@@ -113,7 +113,7 @@ describe('local sandbox network isolation', { skip }, () => {
 
 describe('choosing the isolation', () => {
   const none = async (): Promise<NetworkIsolation> => ({ kind: 'none', reason: 'user namespaces are disabled' });
-  const job = { name: 'choose', task: reviewTask('file:///nonexistent', SHA, SHA), timeoutMs: 10_000 };
+  const job = jobOf('choose', reviewTask('file:///nonexistent', SHA, SHA), 10_000);
 
   function capture(): { logger: Logger; lines: { level: number; msg: string; reason?: string }[] } {
     const lines: { level: number; msg: string; reason?: string }[] = [];

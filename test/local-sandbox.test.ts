@@ -12,7 +12,7 @@ import { createLogger } from '../src/logger.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { toolUse } from '../src/fakes/anthropic/messages.js';
 import { featureRepo, type TestRepo } from './helpers/git-repo.js';
-import { reviewTask } from './helpers/review-task.js';
+import { jobOf, reviewTask } from './helpers/review-task.js';
 
 const API_KEY = 'sk-ant-sandbox-test-0123456789';
 
@@ -52,7 +52,7 @@ describe('local sandbox', () => {
     await rm(scripts, { recursive: true, force: true });
   });
 
-  const job = (name: string, timeoutMs = 60_000) => ({ name, task: reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha), timeoutMs });
+  const job = (name: string, timeoutMs = 60_000) => jobOf(name, reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha), timeoutMs);
   const secrets = () => ({ anthropicApiKey: API_KEY, anthropicBaseUrl: model.url });
   /** A stand-in runner: a Node script run in place of the real one. */
   async function scriptRunner(name: string, source: string): Promise<string[]> {
@@ -66,10 +66,10 @@ describe('local sandbox', () => {
     const sandbox = createLocalSandbox({ logger, workRoot });
     const progress: string[] = [];
     const result = await sandbox.run(job('review-1'), secrets(), { signal: new AbortController().signal, onProgress: (note) => progress.push(note) });
-    assert.equal(result.summary, 'Looks fine.');
-    assert.equal(result.headSha, shas.headSha);
-    assert.equal(result.truncated, false);
-    assert.equal(progress[0], 'review started', 'progress notes are the runner log messages');
+    assert.equal(result.review.summary, 'Looks fine.');
+    assert.equal(result.review.headSha, shas.headSha);
+    assert.equal(result.review.truncated, false);
+    assert.equal(progress[0], 'agent started', 'progress notes are the runner log messages');
     assert.deepEqual(await readdir(workRoot), []);
     assert.deepEqual(model.errors, []);
   });

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { runReview } from '../src/agents/run-review.js';
+import { runReview } from '../src/agents/roles/reviewer/run.js';
 import type { ReviewResult } from '../src/domain/finding.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { obedientModel } from './fixtures/prompt-injection/obedient-model.js';

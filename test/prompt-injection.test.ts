@@ -14,9 +14,9 @@ import { z } from 'zod';
 import { createGitLabClient, createGitLabForge } from '../src/activities/gitlab/index.js';
 import { publishReview } from '../src/activities/publish-review.js';
 import { readReviewContext } from '../src/activities/review-context.js';
-import { REVIEWER_SYSTEM_PROMPT } from '../src/agents/reviewer.js';
-import { runReview } from '../src/agents/run-review.js';
-import type { RunnerTask } from '../src/agents/task.js';
+import { REVIEWER_SYSTEM_PROMPT } from '../src/agents/roles/reviewer/role.js';
+import { runReview } from '../src/agents/roles/reviewer/run.js';
+import type { ReviewTask } from '../src/domain/agent-task.js';
 import type { ChangeSnapshot } from '../src/domain/change-snapshot.js';
 import { ReviewResult } from '../src/domain/finding.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
@@ -50,7 +50,7 @@ describe('prompt injection: the output cannot be steered', () => {
   let repo: TestRepo;
   let workspace: string;
   let snapshot: ChangeSnapshot;
-  let task: RunnerTask;
+  let task: ReviewTask;
   let result: ReviewResult;
 
   before(async () => {
@@ -65,7 +65,7 @@ describe('prompt injection: the output cannot be steered', () => {
     const forge = createGitLabForge(createGitLabClient({ host: gitlab.url, token: GITLAB_TOKEN, timeoutMs: 5_000 }));
     snapshot = await forge.getChange(ref);
     task = {
-      kind: 'review',
+      role: 'reviewer',
       request: { ref, headSha: snapshot.headSha, title: snapshot.title, author: 'mallory', sourceBranch: attacks.source_branch, targetBranch: snapshot.targetBranch, webUrl: 'http://gitlab.invalid/group/app/-/merge_requests/1', draft: false },
       repository: { cloneUrl: snapshot.cloneUrl, baseSha: snapshot.baseSha, headSha: snapshot.headSha },
       changedPaths: snapshot.files.map((file) => file.newPath),

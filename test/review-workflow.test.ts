@@ -11,6 +11,8 @@ import type { PublishOutcome } from '../src/activities/publish-review.js';
 import { reviewWorkflowId, type ChangeRef } from '../src/domain/change-ref.js';
 import type { ReviewResult } from '../src/domain/finding.js';
 import type { ReviewRequest } from '../src/domain/review-request.js';
+import type { ClaimRef } from '../src/domain/claim-ref.js';
+import { createRunSettingsActivities } from '../src/activities/run-settings-activities.js';
 import { changeClosedSignal, newRevisionSignal, statusQuery, type ReviewSettings } from '../src/workflows/definitions.js';
 import { cancelReview, listReviews, reviewStatus } from '../src/cli/commands/reviews.js';
 import { registerSearchAttributes } from '../src/workers/register-search-attributes.js';
@@ -21,6 +23,11 @@ const sha = (n: number) => n.toString(16).padStart(40, 'a');
 
 function request(ref: ChangeRef, headSha: string): ReviewRequest {
   return { ref, headSha, title: 'Add feature', author: 'alice', sourceBranch: 'feature', targetBranch: 'main', webUrl: 'http://x/mr/1', draft: false };
+}
+
+/** A stand-in claim check: the reviewed SHA in the key (the fake forge reads it back). */
+function claimOf(headSha: string): ClaimRef {
+  return { store: 'file', key: `review.${headSha}`, sha256: '0'.repeat(64), bytes: 0 };
 }
 
 function result(headSha: string): ReviewResult {
@@ -55,12 +62,18 @@ class World {
       this.published.push(review.headSha);
       return { published: review.headSha === this.head, currentHeadSha: this.head, summaryCreated: true, inlinePosted: 0, inlineAlreadyPresent: 0, unanchored: 0 };
     },
+    publishStoredReview: async (ref, claim) => this.forge.publishReview(ref, result(claim.key.slice('review.'.length))),
     reportFailure: async (_ref, headSha, reason) => {
       this.failures.push(`${headSha}: ${reason}`);
     },
   };
 
   agent: AgentActivities = {
+    runAgent: async ({ assignment }) => {
+      if (assignment.role !== 'reviewer') throw new Error('this world only reviews');
+      const review = await this.agent.runReviewAgent(assignment.request, assignment.change);
+      return { claim: claimOf(review.headSha), digest: { role: 'reviewer', headSha: review.headSha, findings: 0, usage: review.usage, notReviewed: 0 } };
+    },
     runReviewAgent: async (_request, change) => {
       this.reviewsStarted.push(change.headSha);
       if (this.hang.has(change.headSha)) {
@@ -103,14 +116,15 @@ describe('review workflow', () => {
     const agentTaskQueue = unique('agent');
     const ref: ChangeRef = { forge: 'gitlab', projectId: Math.floor(Math.random() * 1e6) + 1, projectPath: 'group/project', number: 7 };
     const full: ReviewSettings = { debounceMs: 200, reviewDrafts: false, agentTaskQueue, agentTimeoutMs: 60_000, reviewsPerRun: 50, ...settings };
-    const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: world.forge });
+    const activities = { ...world.forge, ...createRunSettingsActivities(() => full) };
+    const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
     const agent = await Worker.create({ connection: env.nativeConnection, taskQueue: agentTaskQueue, activities: world.agent, maxConcurrentActivityTaskExecutions: 1 });
     const start = async (headSha: string) => {
       world.head = headSha;
       const handle = await env.client.workflow.signalWithStart('reviewWorkflow', {
         workflowId: reviewWorkflowId(ref),
         taskQueue,
-        args: [{ ref, settings: full }],
+        args: [{ ref }],
         signal: newRevisionSignal,
         signalArgs: [request(ref, headSha)],
       });

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import { runReview } from '../src/agents/run-review.js';
-import type { RunnerTask } from '../src/agents/task.js';
+import { runReview } from '../src/agents/roles/reviewer/run.js';
+import type { ReviewTask } from '../src/domain/agent-task.js';
 import { demoReviewer } from '../src/fakes/anthropic/demo-reviewer.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { textOf, toolUse } from '../src/fakes/anthropic/messages.js';
@@ -24,7 +24,7 @@ describe('reviewer quality and caps', () => {
   const spaces = workspaces();
   const workspace = () => spaces.make();
   const secrets = () => ({ anthropicApiKey: API_KEY, anthropicBaseUrl: model.url });
-  const task = (limits: Partial<RunnerTask['limits']> = {}, model = 'claude-sonnet-4-5'): RunnerTask => ({ ...reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha, limits), model });
+  const task = (limits: Partial<ReviewTask['limits']> = {}, model = 'claude-sonnet-4-5'): ReviewTask => ({ ...reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha, limits), model });
 
   before(async () => {
     ({ repo, ...shas } = await featureRepo(60));

@@ -2,11 +2,13 @@
 // status query. Real Temporal, plain-object activities.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { digestOf } from '../src/activities/agent-digest.js';
+import { createRunSettingsActivities } from '../src/activities/run-settings-activities.js';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AgentActivities } from '../src/activities/agent-activities.js';
 import type { ChangeState, ForgeActivities } from '../src/activities/forge-activities.js';
-import type { ReviewContext } from '../src/agents/task.js';
+import type { ReviewContext } from '../src/domain/agent-task.js';
 import { reviewWorkflowId, type ChangeRef } from '../src/domain/change-ref.js';
 import type { ReviewResult } from '../src/domain/finding.js';
 import { DEFAULT_REPO_SETTINGS } from '../src/domain/review-settings.js';
@@ -38,26 +40,41 @@ async function run(review: ReviewContext, probe: (status: ReviewStatus) => boole
       published.push(result);
       return { published: true, currentHeadSha: sha(1), summaryCreated: true, inlinePosted: 0, inlineAlreadyPresent: 0, unanchored: 0 };
     },
+    publishStoredReview: async (ref, claim) => {
+      const stored = claims.get(claim.key);
+      if (!stored) throw new Error(`no claim ${claim.key}`);
+      return forge.publishReview(ref, stored);
+    },
     reportFailure: async () => undefined,
   };
+  // The claim check as a map: runAgent keeps the result, publishStoredReview reads it back; the digest is the real one.
+  const claims = new Map<string, ReviewResult>();
   const agent: AgentActivities = {
     runReviewAgent: async (_request, change) => {
       agentRuns.push(change);
       const usage = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 300, cacheWriteTokens: 50, turns: 2 };
       return { headSha: change.headSha, summary: 'ok', findings: [], model: 'claude-haiku-4-5', usage, truncated: false, costUsd: 0.0012, filesReviewed: 1, notReviewed: [{ path: 'package-lock.json', reason: 'lock file' }] };
     },
+    runAgent: async ({ assignment }) => {
+      if (assignment.role !== 'reviewer') throw new Error('reviews only');
+      const review = await agent.runReviewAgent(assignment.request, assignment.change);
+      const key = `review.${claims.size}`;
+      claims.set(key, review);
+      return { claim: { store: 'file', key, sha256: '0'.repeat(64), bytes: 0 }, digest: digestOf({ role: 'reviewer', review }) };
+    },
   };
   const taskQueue = unique('main');
   const agentTaskQueue = unique('agent');
   const ref: ChangeRef = { forge: 'gitlab', projectId: Math.floor(Math.random() * 1e6) + 1, projectPath: 'group/project', number: 9 };
-  const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: forge });
+  const settings = { debounceMs: 50, reviewDrafts: false, agentTaskQueue, agentTimeoutMs: 60_000, reviewsPerRun: 50 };
+  const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: { ...forge, ...createRunSettingsActivities(settings) } });
   const agentWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: agentTaskQueue, activities: agent });
   let status: ReviewStatus | undefined;
   await main.runUntil(agentWorker.runUntil(async () => {
     const handle = await env.client.workflow.signalWithStart('reviewWorkflow', {
       workflowId: reviewWorkflowId(ref),
       taskQueue,
-      args: [{ ref, settings: { debounceMs: 50, reviewDrafts: false, agentTaskQueue, agentTimeoutMs: 60_000, reviewsPerRun: 50 } }],
+      args: [{ ref }],
       signal: newRevisionSignal,
       signalArgs: [{ ref, headSha: sha(1), title: 't', author: 'a', sourceBranch: 'f', targetBranch: 'main', webUrl: 'http://x', draft: false }],
     });

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { gitEnvironment } from '../src/agents/checkout.js';
-import { runReview } from '../src/agents/run-review.js';
+import { runReview } from '../src/agents/roles/reviewer/run.js';
 import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { demoReviewer } from '../src/fakes/anthropic/demo-reviewer.js';
 import { apiError, text, textOf, toolResultsOf, toolUse } from '../src/fakes/anthropic/messages.js';
-import type { RunnerTask } from '../src/agents/task.js';
+import type { ReviewTask } from '../src/domain/agent-task.js';
 import { featureRepo, TestRepo } from './helpers/git-repo.js';
 import { reviewTask } from './helpers/review-task.js';
 
@@ -126,7 +126,7 @@ describe('runner: what reaches the prompt, and the caps', () => {
     workspaces.push(dir);
     return dir;
   };
-  const task = (limits: Partial<RunnerTask['limits']> = {}) => ({ ...reviewTask(repo.dir, baseSha, headSha, limits), changedPaths: ['web/page.html', 'src/calc.js'] });
+  const task = (limits: Partial<ReviewTask['limits']> = {}) => ({ ...reviewTask(repo.dir, baseSha, headSha, limits), changedPaths: ['web/page.html', 'src/calc.js'] });
   // An added multi-line HTML comment, a bidi override and a token: none of them may move a line of the diff.
   const page = ['<main>', '<!-- layout', '     notes -->', '<p>x</p>', '</main>', ''].join('\n');
   const calc = ['const token = "glpat-abcdefghijklmnop1234";', 'const label = "\u202Eevil";', 'export const run = (input) => eval(input);', ''].join('\n');

@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { startWebhookServer } from '../src/webhooks/server.js';
 import { createTemporalReviewStarter } from '../src/webhooks/temporal-review-starter.js';
 import { lazyTemporalClient } from '../src/workers/temporal-connection.js';
-import { reviewSettings } from '../src/workers/review-settings.js';
 import { loadConfig } from '../src/config.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
@@ -67,7 +66,7 @@ describe('health endpoints', () => {
   test('/readyz names Temporal when the real Temporal client cannot reach its server', async () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
     const client = lazyTemporalClient(config);
-    const server = await startTestWebhookServer(redis, createTemporalReviewStarter(client, 'q', reviewSettings(config)));
+    const server = await startTestWebhookServer(redis, createTemporalReviewStarter(client, 'q'));
     try {
       const response = await fetch(`${server.url}/readyz`);
       assert.equal(response.status, 503);

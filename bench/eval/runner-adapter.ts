@@ -1,8 +1,8 @@
-// The one place the harness touches the runner: how a case becomes a RunnerTask, and the runner's entry point.
+// The one place the harness touches the runner: how a case becomes a ReviewTask, and the runner's entry point.
 // When the runner's task or result grows, this file is the one to adjust.
 import type { Logger } from 'pino';
-import { runReview } from '../../src/agents/run-review.js';
-import type { RunnerTask } from '../../src/agents/task.js';
+import { runReview } from '../../src/agents/roles/reviewer/run.js';
+import type { ReviewTask } from '../../src/domain/agent-task.js';
 import type { ReviewResult } from '../../src/domain/finding.js';
 import type { EvalCase } from './case-schema.js';
 import type { CaseRepo } from './materialize.js';
@@ -14,11 +14,11 @@ export interface ModelEndpoint {
   model: string;
 }
 
-export const EVAL_LIMITS: RunnerTask['limits'] = { maxTurns: 12, maxOutputTokens: 4_096, tokenBudget: 200_000, costBudgetUsd: 1 };
+export const EVAL_LIMITS: ReviewTask['limits'] = { maxTurns: 12, maxOutputTokens: 4_096, tokenBudget: 200_000, costBudgetUsd: 1 };
 
-export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string): RunnerTask {
+export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string): ReviewTask {
   return {
-    kind: 'review',
+    role: 'reviewer',
     request: {
       ref: { forge: 'gitlab', projectId: 1, projectPath: `eval/${evalCase.id}`, number: 1 },
       headSha: repo.headSha,

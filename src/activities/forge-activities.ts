@@ -1,5 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ReviewContext } from '../agents/task.js';
+import { AgentOutput, type ReviewContext } from '../domain/agent-task.js';
+import type { ClaimRef } from '../domain/claim-ref.js';
+import { ClaimCheckError } from './claim-check/claim-check-error.js';
+import type { ClaimCheckStore } from './claim-check/claim-check-store.js';
+import { getJson } from './claim-check/json-claims.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ReviewResult } from '../domain/finding.js';
 import { renderFailure } from '../domain/render.js';
@@ -22,7 +26,7 @@ export interface ChangeState {
 
 export type ForgeRegistry = Partial<Record<ChangeRef['forge'], Forge>>;
 
-export function createForgeActivities(deps: { forges: ForgeRegistry }) {
+export function createForgeActivities(deps: { forges: ForgeRegistry; claims: ClaimCheckStore }) {
   function forgeFor(ref: ChangeRef): Forge {
     const forge = deps.forges[ref.forge];
     if (!forge) {
@@ -57,6 +61,16 @@ export function createForgeActivities(deps: { forges: ForgeRegistry }) {
       return withTypedFailures(async () => {
         const forge = forgeFor(ref);
         return publishReview(forge, await forge.getChange(ref), result);
+      });
+    },
+
+    /** Publishes a review kept behind a claim check (runAgent's output): the result never enters workflow history. */
+    async publishStoredReview(ref: ChangeRef, claim: ClaimRef): Promise<PublishOutcome> {
+      return withTypedFailures(async () => {
+        const output = await getJson(deps.claims, claim, AgentOutput);
+        if (output.role !== 'reviewer') throw new ClaimCheckError('ERR_CLAIM_INVALID', `claim ${claim.key} holds a ${output.role} output, not a review`);
+        const forge = forgeFor(ref);
+        return publishReview(forge, await forge.getChange(ref), output.review);
       });
     },
 

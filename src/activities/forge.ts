@@ -1,6 +1,8 @@
-import type { ChangeRef } from '../domain/change-ref.js';
+import type { AccessLevel } from '../domain/access-level.js';
+import type { ChangeRef, RepositoryRef } from '../domain/change-ref.js';
 import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import type { DiffPosition } from '../domain/diff-position.js';
+import type { FileChange } from '../domain/file-change.js';
 import type { PriorFinding } from '../domain/finding.js';
 import type { ReviewVerdict } from '../domain/review-verdict.js';
 
@@ -32,13 +34,19 @@ export interface FindingThread extends PriorFinding {
   resolved: boolean;
 }
 
-/**
- * What the review flow needs from a code forge. One implementation per forge (GitLab, GitHub).
- * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
- */
-export interface Forge {
+/** Reads a change: what every workflow about a change starts from. */
+export interface ChangeReader {
   /** The change at its latest diff version, with every changed file (all pages). */
   getChange(ref: ChangeRef): Promise<ChangeSnapshot>;
+  /**
+   * The text of a file at a commit, or undefined when it does not exist there. Optional: without it, reviews use
+   * default settings and no guidelines.
+   */
+  readFile?(ref: ChangeRef, path: string, commitSha: string): Promise<string | undefined>;
+}
+
+/** Publishes a review on a change: summary note, inline comments, threads. */
+export interface ReviewPublisher {
   /** Creates forgebot's summary note, or edits the one that carries SUMMARY_MARKER. */
   upsertSummary(ref: ChangeRef, body: string): Promise<{ id: string; created: boolean }>;
   /** Fingerprints (see domain/render.ts) of the findings forgebot already posted inline on this change. */
@@ -51,21 +59,97 @@ export interface Forge {
    * refuses any position. Called with no comments too (the verdict alone may be worth posting, e.g. an approval).
    */
   postReview?(ref: ChangeRef, comments: InlineComment[], verdict: ReviewVerdict): Promise<{ posted: number }>;
-  /**
-   * The text of a file at a commit, or undefined when it does not exist there. Optional: without it, reviews use
-   * default settings and no guidelines.
-   */
-  readFile?(ref: ChangeRef, path: string, commitSha: string): Promise<string | undefined>;
   /** forgebot's own finding threads, resolved or not. Optional: without it, reviews are not incremental. */
   findingThreads?(ref: ChangeRef): Promise<FindingThread[]>;
   /** Resolves one of forgebot's threads (its finding was fixed). */
   resolveThread?(ref: ChangeRef, threadId: string): Promise<void>;
 }
 
+/** A change forgebot opens. */
+export interface OpenChangeInput {
+  sourceBranch: string;
+  targetBranch: string;
+  title: string;
+  description: string;
+  /** Opened as a draft (GitLab: `Draft:` title prefix; GitHub: draft pull request). */
+  draft: boolean;
+  labels?: string[];
+  /** GitLab user ids (numbers) or GitHub logins. */
+  reviewers?: Array<number | string>;
+}
+
+export interface OpenedChange {
+  ref: ChangeRef;
+  webUrl: string;
+}
+
+/** The combined pipeline (GitLab) or checks + statuses (GitHub) state of one commit. */
+export type PipelineState = 'none' | 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+export interface PipelineStatus {
+  state: PipelineState;
+  /** Link to the pipeline or checks page, when there is one. */
+  webUrl?: string;
+}
+
+/**
+ * Authors changes from outside the sandbox: the only place a write token is used. Branches are created from a SHA,
+ * a patch becomes one commit through the forge API (never a git push from a sandbox), changes open as drafts.
+ * Errors: ERR_FORGE_CONFLICT (branch exists, stale parent, not mergeable), ERR_FORGE_PROTECTED (protected branch),
+ * ERR_FORGE_UNAUTHORIZED (403: the token may not), ERR_FORGE_INVALID (422 and other refusals).
+ */
+export interface ChangeAuthor {
+  /** Creates `branch` at `fromSha`; ERR_FORGE_CONFLICT when it exists. */
+  createBranch(repo: RepositoryRef, branch: string, fromSha: string): Promise<void>;
+  /** Deletes `branch` (compensation of createBranch); a missing branch is not an error. */
+  deleteBranch(repo: RepositoryRef, branch: string): Promise<void>;
+  /**
+   * Commits `changes` on `branch` as one commit whose parent is `parentSha` (the branch's head; ERR_FORGE_CONFLICT
+   * when the branch moved). Returns the new commit.
+   */
+  commitChanges(repo: RepositoryRef, input: { branch: string; parentSha: string; message: string; changes: FileChange[] }): Promise<{ sha: string }>;
+  openChange(repo: RepositoryRef, input: OpenChangeInput): Promise<OpenedChange>;
+  updateDescription(ref: ChangeRef, description: string): Promise<void>;
+  /** Takes the change out of draft. */
+  markReady(ref: ChangeRef): Promise<void>;
+  /** Closes a change forgebot opened (compensation of openChange). */
+  closeChange(ref: ChangeRef): Promise<void>;
+  pipelineStatus(repo: RepositoryRef, sha: string): Promise<PipelineStatus>;
+  /** Merges at exactly `sha` (the forge refuses if the head moved): ERR_FORGE_CONFLICT when it cannot be merged. */
+  merge(ref: ChangeRef, input: { sha: string; squash?: boolean; commitMessage?: string }): Promise<{ mergeSha?: string }>;
+}
+
+/** Talks in a change's threads. */
+export interface Conversation {
+  /** Replies in a discussion (GitLab discussion id) or review thread / comment (GitHub comment id). */
+  replyInThread(ref: ChangeRef, threadId: string, body: string): Promise<{ id: string }>;
+  /** Adds an emoji reaction (e.g. `eyes`, `+1`) to a note / comment; an existing identical reaction is not an error. */
+  addReaction(ref: ChangeRef, target: { noteId: string; threadId?: string; kind?: 'note' | 'review-comment' }, emoji: string): Promise<void>;
+}
+
+/** The forge's word on people: the only source of truth for who may approve. */
+export interface People {
+  /**
+   * A person's effective access to the repository, inherited memberships included (GitLab `members/all/:user_id`;
+   * GitHub `collaborators/:login/permission`). Unknown person or no membership: `none`.
+   */
+  accessLevel(repo: RepositoryRef, user: { id?: number; login?: string }): Promise<AccessLevel>;
+}
+
+/**
+ * What forgebot needs from a code forge, by capability. One implementation per forge (GitLab, GitHub).
+ * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
+ */
+export interface Forge extends ChangeReader, ReviewPublisher, Partial<ChangeAuthor>, Partial<Conversation>, Partial<People> {}
+
+/** A forge with every capability. */
+export type FullForge = Forge & ChangeAuthor & Conversation & People;
+
 export type ForgeErrorCode =
   | 'ERR_FORGE_NOT_FOUND' // unknown project or change: permanent
   | 'ERR_FORGE_UNAUTHORIZED' // bad or under-scoped token: permanent
   | 'ERR_FORGE_INVALID' // the forge rejected our request (e.g. a bad position): permanent for that request
+  | 'ERR_FORGE_CONFLICT' // branch exists, the branch moved, not mergeable: permanent for that request
+  | 'ERR_FORGE_PROTECTED' // a protected branch refused the write: permanent
   | 'ERR_FORGE_RATE_LIMITED' // retry after a while
   | 'ERR_FORGE_UNAVAILABLE'; // network error or 5xx: retry
 
@@ -80,6 +164,6 @@ export class ForgeError extends Error {
   }
 
   get permanent(): boolean {
-    return this.code === 'ERR_FORGE_NOT_FOUND' || this.code === 'ERR_FORGE_UNAUTHORIZED' || this.code === 'ERR_FORGE_INVALID';
+    return this.code !== 'ERR_FORGE_RATE_LIMITED' && this.code !== 'ERR_FORGE_UNAVAILABLE';
   }
 }

@@ -6,6 +6,8 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_FORGE_NOT_FOUND', // unknown project or change
   'ERR_FORGE_UNAUTHORIZED', // bad or under-scoped forge token
   'ERR_FORGE_INVALID', // the forge refused the request itself
+  'ERR_FORGE_CONFLICT', // branch exists, branch moved, not mergeable
+  'ERR_FORGE_PROTECTED', // a protected branch refused the write
   'ERR_UNKNOWN_FORGE', // no connection configured for that forge
   'ERR_RUNNER_OUTPUT', // the runner returned no valid result
   'ERR_RUNNER_INPUT', // the runner refused its task
@@ -15,4 +17,13 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_SANDBOX_OOM_KILLED', // the same review under the same memory limit would be killed again
   'ERR_SANDBOX_DEADLINE_EXCEEDED', // the same review would run out of time again
   'ERR_SANDBOX_UNSCHEDULABLE', // the cluster cannot fit the runner's requests
+  'ERR_SANDBOX_TIMEOUT', // the local sandbox's time limit: the same job would run out of time again
+  'ERR_FORGE_UNSUPPORTED', // the forge connection lacks a capability (e.g. authoring changes)
+  'ERR_PATCH_BASE', // the patch was made on another commit
+  'ERR_PATCH_EMPTY', // the agent changed nothing
+  'ERR_PATCH_SCOPE', // the agent's work went past the repository's scope limits
+  'ERR_PATCH_SECRET', // the agent wrote a credential into its patch
+  'ERR_CLAIM_MISSING', // a stored agent output is gone
+  'ERR_CLAIM_CORRUPT', // a stored agent output does not match its hash
+  'ERR_CLAIM_INVALID', // a stored agent output has the wrong shape
 ];

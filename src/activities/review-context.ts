@@ -1,4 +1,4 @@
-import type { ReviewContext } from '../agents/task.js';
+import type { ReviewContext } from '../domain/agent-task.js';
 import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import { capGuidelines, GUIDELINE_FILES } from '../domain/guidelines.js';
 import { parseRepoSettings, REPO_SETTINGS_PATH } from '../domain/review-settings.js';

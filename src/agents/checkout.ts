@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import type { CheckoutSpec } from '../domain/agent-task.js';
+import { RunnerError } from './runner-error.js';
 
 const run = promisify(execFile);
 const FETCH_TIMEOUT_MS = 300_000;
@@ -75,4 +77,17 @@ export async function diffOf(dir: string, baseSha: string, headSha: string): Pro
     maxBuffer: MAX_GIT_OUTPUT,
   });
   return stdout;
+}
+
+/** Checks out a role's repository at its head into `dir`; a failure is the runner's ERR_CHECKOUT. */
+export async function checkoutRepository(spec: CheckoutSpec, forge: 'gitlab' | 'github', cloneToken: string | undefined, dir: string): Promise<void> {
+  await checkoutAt({
+    cloneUrl: spec.cloneUrl,
+    headSha: spec.headSha,
+    baseSha: spec.baseSha,
+    dir,
+    ...(cloneToken ? { cloneToken, cloneUsername: forge === 'github' ? 'x-access-token' : 'oauth2' } : {}),
+  }).catch((error: unknown) => {
+    throw new RunnerError('ERR_CHECKOUT', `could not check out ${spec.headSha}: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }

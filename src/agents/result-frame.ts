@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { ReviewResult } from '../domain/finding.js';
+import { AgentOutput } from '../domain/agent-task.js';
 
 const BEGIN = '<<<FORGEBOT-RESULT';
 const END = 'FORGEBOT-RESULT>>>';
-/** Largest framed result accepted (a review is a few KB; this bounds a runaway runner). */
+/** Largest framed result accepted (a review is a few KB, a patch is bounded by the scope limits; this bounds a runaway runner). */
 export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
 
 export const RunnerFailure = z.object({ error: z.object({ code: z.string().min(1).max(100), message: z.string().max(10_000) }) });
 export type RunnerFailure = z.infer<typeof RunnerFailure>;
 
-export const Frame = z.union([z.object({ result: ReviewResult }), RunnerFailure]);
+export const Frame = z.union([z.object({ result: AgentOutput }), RunnerFailure]);
 export type Frame = z.infer<typeof Frame>;
 
 /**

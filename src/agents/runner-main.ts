@@ -5,14 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { redactSecrets } from '../domain/redact.js';
 import { frame } from './result-frame.js';
-import { runReview, type RunnerSecretsEnv } from './run-review.js';
+import type { RunnerSecretsEnv } from './model-client.js';
+import { runAgentTask } from './roles/registry.js';
 import { RunnerError, runnerErrorCode } from './runner-error.js';
-import { RunnerTask } from './task.js';
+import { AgentTask } from '../domain/agent-task.js';
 
 const env = process.env;
 const log = pino({ name: 'forgebot-runner', level: env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
-async function readTask(): Promise<RunnerTask> {
+async function readTask(): Promise<AgentTask> {
   const text = env.FORGEBOT_TASK ?? (env.FORGEBOT_TASK_FILE ? await readFile(env.FORGEBOT_TASK_FILE, 'utf8') : undefined);
   if (!text) throw new RunnerError('ERR_RUNNER_INPUT', 'no task: set FORGEBOT_TASK or FORGEBOT_TASK_FILE');
   let json: unknown;
@@ -21,7 +22,7 @@ async function readTask(): Promise<RunnerTask> {
   } catch {
     throw new RunnerError('ERR_RUNNER_INPUT', 'the task is not valid JSON');
   }
-  const parsed = RunnerTask.safeParse(json);
+  const parsed = AgentTask.safeParse(json);
   if (!parsed.success) throw new RunnerError('ERR_RUNNER_INPUT', `invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
@@ -39,9 +40,9 @@ const known = [env.ANTHROPIC_API_KEY, env.FORGEBOT_CLONE_TOKEN].filter((value): 
 try {
   const task = await readTask();
   const secrets = readSecrets();
-  log.info({ project: task.request.ref.projectPath, number: task.request.ref.number, headSha: task.repository.headSha, model: task.model }, 'review started');
-  const result = await runReview(task, secrets, process.cwd(), log);
-  log.info({ findings: result.findings.length, truncated: result.truncated, usage: result.usage }, 'review finished');
+  log.info({ role: task.role, headSha: task.repository.headSha, model: task.model }, 'agent started');
+  const result = await runAgentTask(task, { secrets, workspace: process.cwd(), log });
+  log.info({ role: result.role }, 'agent finished');
   process.stdout.write(frame({ result }));
 } catch (error) {
   const code = runnerErrorCode(error);

@@ -29,7 +29,7 @@ const workspaceTools: Record<WorkspaceToolName, Anthropic.Tool> = {
 };
 
 /** The tools a role is offered: its workspace tools, then its submit tool (which carries the cache breakpoint). */
-export function toolDefinitions(role: AgentRole<unknown>, extra: readonly Anthropic.Tool[] = []): Anthropic.Tool[] {
+export function toolDefinitions(role: AgentRole<unknown, never>, extra: readonly Anthropic.Tool[] = []): Anthropic.Tool[] {
   return [
     ...role.tools.map((name) => workspaceTools[name]),
     ...extra,

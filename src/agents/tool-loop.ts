@@ -37,7 +37,7 @@ export interface LoopOutcome<Output> {
 export interface LoopDeps<Output> {
   client: Anthropic;
   model: string;
-  role: AgentRole<Output>;
+  role: AgentRole<Output, never>;
   /** The first user message (the role's brief). */
   brief: string;
   tools: WorkspaceTools;
@@ -83,7 +83,7 @@ async function workspaceResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseB
 export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopOutcome<Output>> {
   const { role, limits } = deps;
   const usage = emptyUsage();
-  const tools = toolDefinitions(role as AgentRole<unknown>, (deps.extraTools ?? []).map((tool) => tool.definition));
+  const tools = toolDefinitions(role as AgentRole<unknown, never>, (deps.extraTools ?? []).map((tool) => tool.definition));
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: [{ type: 'text', text: deps.brief, cache_control: ephemeral }] }];
   const cost = () => costOf(deps.model, usage);
   let nudged = false;

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { ReviewRequest } from '../domain/review-request.js';
+import type { RunnerRepository } from '../activities/agent-activities.js';
 import type { Logger } from '../logger.js';
 import type { ForgeRegistry } from '../activities/forge-activities.js';
 import type { RunnerSecrets, Sandbox } from '../activities/sandbox/sandbox.js';
@@ -32,14 +32,13 @@ export function createSandbox(config: Config, logger: Logger): Sandbox {
  * GITLAB_CLONE_TOKEN, or GITHUB_CLONE_TOKEN / an installation token limited to the repository and `contents: read`.
  * Never GITLAB_TOKEN, GITHUB_TOKEN or the App key.
  */
-export function runnerSecrets(config: Config): (request: ReviewRequest) => Promise<RunnerSecrets> {
+export function runnerSecrets(config: Config): (repo: RunnerRepository) => Promise<RunnerSecrets> {
   const github = githubConnectionFromConfig(config);
   const model: RunnerSecrets = {
     ...(config.ANTHROPIC_API_KEY ? { anthropicApiKey: config.ANTHROPIC_API_KEY } : {}),
     ...(config.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: config.ANTHROPIC_BASE_URL } : {}),
   };
-  return async (request) => {
-    const { ref } = request;
+  return async (ref) => {
     const [owner = '', repo = ''] = ref.projectPath.split('/');
     const cloneToken = ref.forge === 'gitlab' ? config.GITLAB_CLONE_TOKEN : await github?.cloneToken(owner, repo).catch((error: unknown) => {
       throw toGitHubForgeError(error, `minting a clone token for ${ref.projectPath}`);

@@ -12,6 +12,15 @@ export const ChangeRef = z.object({
 });
 export type ChangeRef = z.infer<typeof ChangeRef>;
 
+/** A repository (GitLab project, GitHub repository) without a change: where branches are made and changes opened. */
+export const RepositoryRef = ChangeRef.omit({ number: true });
+export type RepositoryRef = z.infer<typeof RepositoryRef>;
+
+/** The repository a change belongs to. */
+export function repositoryOf(ref: ChangeRef): RepositoryRef {
+  return { forge: ref.forge, projectId: ref.projectId, projectPath: ref.projectPath };
+}
+
 /** Deterministic Temporal workflow id: the second line of defence against duplicate reviews. */
 export function reviewWorkflowId(ref: ChangeRef): string {
   return ref.forge === 'gitlab'

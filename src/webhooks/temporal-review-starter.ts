@@ -5,19 +5,19 @@ import {
   changeClosedSignal,
   newRevisionSignal,
   searchAttributes,
-  type ReviewSettings,
 } from '../workflows/definitions.js';
 import type { reviewWorkflow } from '../workflows/review.js';
 import type { ReviewStarter } from './review-starter.js';
 
-export function createTemporalReviewStarter(client: Client, taskQueue: string, settings: ReviewSettings): ReviewStarter {
+/** Starts review workflows on `taskQueue`; their settings are read by the workers at each run, not passed here. */
+export function createTemporalReviewStarter(client: Client, taskQueue: string): ReviewStarter {
   return {
     async startOrSignal(request: ReviewRequest) {
       const workflowId = reviewWorkflowId(request.ref);
       await client.workflow.signalWithStart<typeof reviewWorkflow, [ReviewRequest]>('reviewWorkflow', {
         workflowId,
         taskQueue,
-        args: [{ ref: request.ref, settings }],
+        args: [{ ref: request.ref }],
         signal: newRevisionSignal,
         signalArgs: [request],
         staticSummary: `Review of ${request.ref.projectPath}${request.ref.forge === 'github' ? '#' : '!'}${request.ref.number}`,

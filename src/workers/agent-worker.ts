@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config.js';
 import { createAgentActivities, type RunnerSecretsSource } from '../activities/agent-activities.js';
+import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
 import type { Sandbox } from '../activities/sandbox/sandbox.js';
 import { agentSettings } from './review-settings.js';
 
@@ -13,12 +14,14 @@ export async function createAgentWorker(deps: {
   connection: NativeConnection;
   sandbox: Sandbox;
   secrets: RunnerSecretsSource;
+  /** Where agent outputs are kept for the main worker's activities (the same store). */
+  claims: ClaimCheckStore;
 }): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
     taskQueue: deps.config.AGENT_TASK_QUEUE,
-    activities: createAgentActivities({ sandbox: deps.sandbox, secrets: deps.secrets, settings: agentSettings(deps.config) }),
+    activities: createAgentActivities({ sandbox: deps.sandbox, secrets: deps.secrets, settings: agentSettings(deps.config), claims: deps.claims }),
     maxConcurrentActivityTaskExecutions: deps.config.AGENT_CONCURRENCY,
     // Heartbeats carry cancellation back to the job: keep them frequent so a stale review stops within seconds.
     maxHeartbeatThrottleInterval: '2s',

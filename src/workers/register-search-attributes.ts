@@ -1,5 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import type { Logger } from '../logger.js';
 import { searchAttributes } from '../workflows/definitions.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
@@ -26,4 +27,27 @@ export async function registerSearchAttributes(connection: Pick<Connection, 'ope
     ),
   });
   return missing.map((key) => key.name);
+}
+
+/**
+ * Registers the missing search attributes; when the server refuses, succeeds only if they all exist already, and
+ * otherwise throws one message naming the missing ones and what to do.
+ */
+export async function ensureRegistered(connection: Pick<Connection, 'operatorService'>, namespace: string, logger: Logger): Promise<string[]> {
+  try {
+    return await registerSearchAttributes(connection, namespace);
+  } catch (error) {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(() => undefined);
+    const known = new Set(Object.keys(existing?.customAttributes ?? {}));
+    const missing = Object.values(searchAttributes).map((key) => key.name).filter((name) => !known.has(name));
+    if (existing && missing.length === 0) {
+      logger.warn({ err: error }, 'could not register search attributes, but they exist: going on');
+      return [];
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `the search attributes ${missing.join(', ')} are missing in namespace ${namespace} and could not be registered (${reason}): ` +
+        'create them (README: "Search attributes") or give the worker permission; its workflows would fail without them',
+    );
+  }
 }

@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
-import type { ReviewSettings } from '../workflows/definitions.js';
+import type { RunSettings } from '../workflows/definitions.js';
 import type { AgentSettings } from '../activities/agent-activities.js';
 
-export function reviewSettings(config: Config): ReviewSettings {
+/** The settings workflows read at each run (readRunSettings), from this worker's configuration. */
+export function runSettings(config: Config): RunSettings {
   return {
     debounceMs: Math.round(config.REVIEW_DEBOUNCE_SECONDS * 1000),
     reviewDrafts: config.REVIEW_DRAFTS,

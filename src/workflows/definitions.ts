@@ -47,8 +47,12 @@ export interface ReviewStatus {
 }
 export const statusQuery = defineQuery<ReviewStatus>('status');
 
-/** Settings fixed when the workflow starts (from the worker's configuration), carried across continue-as-new. */
-export interface ReviewSettings {
+/**
+ * A workflow's settings, read from the main worker's configuration by an activity at each turn of its loop
+ * (`readRunSettings`), so a changed configuration reaches running workflows. Workflows started before that was so
+ * carry them in their input instead (see ReviewWorkflowInput.settings).
+ */
+export interface RunSettings {
   debounceMs: number;
   reviewDrafts: boolean;
   agentTaskQueue: string;
@@ -59,9 +63,13 @@ export interface ReviewSettings {
   reviewsPerRun: number;
 }
 
+/** @deprecated the old name of RunSettings. */
+export type ReviewSettings = RunSettings;
+
 export interface ReviewWorkflowInput {
   ref: ChangeRef;
-  settings: ReviewSettings;
+  /** Only in workflows started before settings were read per run (their histories still replay with it). */
+  settings?: RunSettings;
   /** State carried over by continue-as-new. */
   carried?: { lastReviewedSha?: string; pending?: ReviewRequest; reviewsCompleted: number; reviewsCancelled: number };
 }

@@ -1,19 +1,7 @@
-import {
-  ActivityCancellationType,
-  CancellationScope,
-  condition,
-  continueAsNew,
-  isCancellation,
-  log,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { AgentActivities } from '../activities/agent-activities.js';
+import { condition, continueAsNew, isCancellation, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { StoredAgentRun } from '../activities/agent-digest.js';
 import type { ForgeActivities } from '../activities/forge-activities.js';
-import { PERMANENT_ERROR_TYPES } from '../activities/permanent-errors.js';
+import type { PublishOutcome } from '../activities/publish-review.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
 import {
   cancelReviewSignal,
@@ -24,29 +12,35 @@ import {
   type ReviewPhase,
   type ReviewStatus,
   type ReviewWorkflowInput,
+  type RunSettings,
 } from './definitions.js';
 import { failureReason } from './failure-reason.js';
+import { agentActivities, mainQueueRetry, runSettingsActivities } from './shared/activity-proxies.js';
+import { CancellableStep } from './shared/cancellable-step.js';
+import { createPhaseTracker } from './shared/phase-tracker.js';
+import { reportFailureSafely } from './shared/report-failure.js';
 
+const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
 
-const forge = proxyActivities<ForgeActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
-});
+/**
+ * Generic agent jobs: settings read per run (readRunSettings), the agent's output behind a claim check (runAgent →
+ * publishStoredReview). Histories recorded before this patch take the old path (settings from the input,
+ * runReviewAgent → publishReview) where they replay it.
+ */
+export const GENERIC_AGENT_JOBS_PATCH = 'generic-agent-jobs';
+
+/** This turn's settings: the worker's current ones, or (in histories from before the patch) the input's. */
+async function settingsForThisTurn(input: ReviewWorkflowInput): Promise<{ settings: RunSettings; generic: boolean }> {
+  if (patched(GENERIC_AGENT_JOBS_PATCH) || !input.settings) return { settings: await runSettingsActivities.readRunSettings(), generic: true };
+  return { settings: input.settings, generic: false };
+}
 
 /**
  * One long-lived workflow per merge request: reviews each new head SHA after a quiet period,
  * cancels a review that a newer push made stale, and ends when the change is closed or merged.
  */
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewStatus> {
-  const { ref, settings } = input;
-  const agent = proxyActivities<AgentActivities>({
-    taskQueue: settings.agentTaskQueue,
-    startToCloseTimeout: settings.agentTimeoutMs + 60_000,
-    heartbeatTimeout: settings.agentHeartbeatTimeoutMs ?? 60_000,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '10s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
-  });
-
+  const { ref } = input;
   const status: ReviewStatus = {
     ref,
     phase: 'waiting',
@@ -57,46 +51,45 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let pending: ReviewRequest | undefined = input.carried?.pending;
   let closed: ChangeClosed | undefined;
   let revisions = 0;
-  let running: { sha: string; scope: CancellationScope } | undefined;
+  const agentStep = new CancellableStep();
+  // status.reviewingSha is set from the start of a review until it is published (or fails): a signal for that SHA
+  // meanwhile is a duplicate; only the agent step itself (phase 'reviewing') is cancelled.
+  const cancelRunningReview = () => {
+    if (status.reviewingSha && status.phase === 'reviewing') agentStep.cancel();
+  };
 
-  // The change's identity goes with every phase update, so that operators find a workflow however it was started.
-  const identity = [
+  const setPhase = createPhaseTracker<ReviewPhase>(status, [
     { key: searchAttributes.forge, value: ref.forge },
     { key: searchAttributes.repository, value: ref.projectPath },
     { key: searchAttributes.changeNumber, value: ref.number },
-  ] as const;
-  const setPhase = (phase: ReviewPhase, details: string) => {
-    status.phase = phase;
-    upsertSearchAttributes([...identity, { key: searchAttributes.phase, value: phase }]);
-    setCurrentDetails(details);
-  };
+  ]);
 
   setHandler(statusQuery, () => status);
   setHandler(newRevisionSignal, (request) => {
     if (closed) return;
-    if (request.headSha === running?.sha || (request.headSha === status.lastReviewedSha && !pending)) return;
+    if (request.headSha === status.reviewingSha || (request.headSha === status.lastReviewedSha && !pending)) return;
     pending = request;
     status.latestSha = request.headSha;
     revisions++;
-    if (running && status.phase === 'reviewing') running.scope.cancel();
+    cancelRunningReview();
   });
   setHandler(cancelReviewSignal, (cancel) => {
-    const sha = running?.sha ?? pending?.headSha;
+    const sha = status.reviewingSha ?? pending?.headSha;
     status.lastOperatorCancel = { ...cancel, ...(sha ? { sha } : {}) };
     pending = undefined;
-    if (running && status.phase === 'reviewing') running.scope.cancel();
+    cancelRunningReview();
     log.info('review cancelled by an operator', { by: cancel.by, sha });
   });
   setHandler(changeClosedSignal, (event) => {
     closed = event;
-    if (running && status.phase === 'reviewing') running.scope.cancel();
+    cancelRunningReview();
   });
 
-  async function quietPeriod(): Promise<void> {
-    setPhase('debouncing', `waiting ${settings.debounceMs} ms for more pushes`);
+  async function quietPeriod(debounceMs: number): Promise<void> {
+    setPhase('debouncing', `waiting ${debounceMs} ms for more pushes`);
     for (;;) {
       const seen = revisions;
-      const interrupted = await condition(() => revisions !== seen || closed !== undefined, settings.debounceMs);
+      const interrupted = await condition(() => revisions !== seen || closed !== undefined, debounceMs);
       if (!interrupted || closed) return;
     }
   }
@@ -110,7 +103,28 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     await forge.publishReview(ref, { headSha, summary, findings: [], model: 'none', usage, truncated: false, costUsd: 0 });
   }
 
-  async function review(request: ReviewRequest): Promise<void> {
+  /** Runs the reviewer and publishes; returns what was published and the digest the status keeps. */
+  async function reviewAndPublish(request: ReviewRequest, change: Awaited<ReturnType<ForgeActivities['fetchChange']>>, settings: RunSettings, generic: boolean): Promise<{ outcome: PublishOutcome; digest: StoredAgentRun<'reviewer'>['digest'] }> {
+    const agent = agentActivities(settings);
+    if (generic) {
+      const stored = await agentStep.run(change.headSha, () => agent.runAgent({ assignment: { role: 'reviewer', request, change }, timeoutMs: settings.agentTimeoutMs }));
+      if (stored.digest.role !== 'reviewer') throw new Error(`the agent answered as ${stored.digest.role}`);
+      setPhase('publishing', `publishing ${stored.digest.findings} findings for ${change.headSha.slice(0, 12)}`);
+      return { outcome: await forge.publishStoredReview(ref, stored.claim), digest: stored.digest };
+    }
+    const result = await agentStep.run(change.headSha, () => agent.runReviewAgent(request, change));
+    setPhase('publishing', `publishing ${result.findings.length} findings for ${change.headSha.slice(0, 12)}`);
+    const outcome = await forge.publishReview(ref, result);
+    const digest: StoredAgentRun<'reviewer'>['digest'] = {
+      role: 'reviewer', headSha: result.headSha, findings: result.findings.length, usage: result.usage, notReviewed: result.notReviewed?.length ?? 0,
+      ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+      ...(result.filesReviewed !== undefined ? { filesReviewed: result.filesReviewed } : {}),
+      ...(result.incrementalFrom ? { incrementalFrom: result.incrementalFrom } : {}),
+    };
+    return { outcome, digest };
+  }
+
+  async function review(request: ReviewRequest, settings: RunSettings, generic: boolean): Promise<void> {
     const change = await forge.fetchChange(ref, status.lastReviewedSha);
     if (change.state !== 'opened') {
       closed ??= { reason: change.state === 'merged' ? 'merged' : 'closed' };
@@ -124,22 +138,18 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       await publishReviewsOff(change.headSha);
       return;
     }
-    const scope = new CancellationScope();
-    running = { sha: change.headSha, scope };
     status.reviewingSha = change.headSha;
     setPhase('reviewing', `reviewing ${change.headSha.slice(0, 12)}`);
     try {
-      const result = await scope.run(() => agent.runReviewAgent(request, change));
-      setPhase('publishing', `publishing ${result.findings.length} findings for ${change.headSha.slice(0, 12)}`);
-      const outcome = await forge.publishReview(ref, result);
+      const { outcome, digest } = await reviewAndPublish(request, change, settings, generic);
       if (outcome.published) {
         status.lastReviewedSha = change.headSha;
-        status.lastFindings = result.findings.length;
-        status.lastUsage = result.usage;
-        if (result.costUsd !== undefined) status.lastCostUsd = result.costUsd;
+        status.lastFindings = digest.findings;
+        status.lastUsage = digest.usage;
+        if (digest.costUsd !== undefined) status.lastCostUsd = digest.costUsd;
         else delete status.lastCostUsd;
-        status.lastCoverage = { reviewed: result.filesReviewed ?? change.changedPaths.length, notReviewed: result.notReviewed?.length ?? 0 };
-        if (result.incrementalFrom) status.lastIncrementalFrom = result.incrementalFrom;
+        status.lastCoverage = { reviewed: digest.filesReviewed ?? change.changedPaths.length, notReviewed: digest.notReviewed };
+        if (digest.incrementalFrom) status.lastIncrementalFrom = digest.incrementalFrom;
         else delete status.lastIncrementalFrom;
         status.reviewsCompleted++;
         delete status.lastError;
@@ -158,11 +168,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       status.lastError = reason;
       setPhase('failed', reason);
       log.warn('review failed', { sha: change.headSha, reason });
-      await forge.reportFailure(ref, change.headSha, reason).catch((reportError: unknown) => {
-        log.warn('could not report the failure on the change', { reason: failureReason(reportError) });
-      });
+      await reportFailureSafely(() => forge.reportFailure(ref, change.headSha, reason));
     } finally {
-      running = undefined;
       delete status.reviewingSha;
     }
   }
@@ -172,26 +179,28 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     else setPhase('waiting', status.lastReviewedSha ? `reviewed ${status.lastReviewedSha.slice(0, 12)}` : 'waiting');
     await condition(() => pending !== undefined || closed !== undefined);
     if (closed) break;
-    await quietPeriod();
+    const { settings, generic } = await settingsForThisTurn(input);
+    await quietPeriod(settings.debounceMs);
     if (closed) break;
     const request = pending;
     pending = undefined;
     if (!request) continue;
     try {
-      await review(request);
+      await review(request, settings, generic);
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Reading the change failed for good (after its retries): report it and wait for the next push.
       status.lastError = failureReason(error);
       setPhase('failed', status.lastError);
-      await forge.reportFailure(ref, request.headSha, status.lastError).catch(() => undefined);
+      await reportFailureSafely(() => forge.reportFailure(ref, request.headSha, status.lastError ?? 'failed'));
     }
     if (closed) break;
     const reviewsThisRun = status.reviewsCompleted + status.reviewsCancelled - (input.carried ? input.carried.reviewsCompleted + input.carried.reviewsCancelled : 0);
     if (reviewsThisRun >= settings.reviewsPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof reviewWorkflow>({
         ref,
-        settings,
+        // Histories from before the patch carry their settings on; new runs read them per turn.
+        ...(generic ? {} : { settings }),
         carried: {
           reviewsCompleted: status.reviewsCompleted,
           reviewsCancelled: status.reviewsCancelled,

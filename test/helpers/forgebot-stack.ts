@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileClaimStore } from '../../src/activities/claim-check/file-claim-store.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
@@ -11,7 +15,6 @@ import { createTemporalReviewStarter } from '../../src/webhooks/temporal-review-
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 import { createAgentWorker } from '../../src/workers/agent-worker.js';
 import { createMainWorker } from '../../src/workers/main-worker.js';
-import { reviewSettings } from '../../src/workers/review-settings.js';
 import { unique } from './temporal.js';
 
 export interface Stack {
@@ -38,14 +41,16 @@ export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, 
     ...vars,
   });
   const logger = createLogger(config.LOG_LEVEL);
-  const starter = createTemporalReviewStarter(env.client, config.TEMPORAL_TASK_QUEUE, reviewSettings(config));
+  const starter = createTemporalReviewStarter(env.client, config.TEMPORAL_TASK_QUEUE);
   const server = await startWebhookServer({ config, redis, starter, logger, dedupePrefix: `forgebot-e2e:${randomUUID()}:` });
+  // One claim store for both workers, as in a deployment; its own folder per stack.
+  const claims = createFileClaimStore(await mkdtemp(join(tmpdir(), 'forgebot-claims-')));
   const workers: Worker[] = [
-    await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config) }),
+    await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config), claims }),
   ];
   if (options.agentWorker !== false) {
     const sandbox = options.sandbox?.(config, logger) ?? createLocalSandbox({ logger });
-    workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config) }));
+    workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config), claims }));
   }
   const running = Promise.all(workers.map((worker) => worker.run()));
   return {

@@ -29,14 +29,14 @@ export interface StubBehaviour {
 /** A stand-in runner image: a node one-liner that behaves as told (and proves its workspace and secret arrive). */
 export function stubImage(behaviour: StubBehaviour = {}): ImageCommand {
   const result = frame({
-    result: { headSha: 'HEAD', summary: 'SUMMARY', findings: [], model: 'stub', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 1 }, truncated: false },
+    result: { role: 'reviewer', review: { headSha: 'HEAD', summary: 'SUMMARY', findings: [], model: 'stub', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 1 }, truncated: false } },
   });
   const failure = frame({ error: { code: 'ERR_MODEL_UNAVAILABLE', message: 'the model API is overloaded' } });
   const script = `
     const fs = require('node:fs');
     if (process.env.HOME) fs.writeFileSync(process.env.HOME + '/proof', 'x');
     process.stderr.write(JSON.stringify({ msg: 'stub started' }) + '\\n');
-    const task = process.env.FORGEBOT_TASK_FILE ? JSON.parse(fs.readFileSync(process.env.FORGEBOT_TASK_FILE, 'utf8')).kind : 'none';
+    const task = process.env.FORGEBOT_TASK_FILE ? JSON.parse(fs.readFileSync(process.env.FORGEBOT_TASK_FILE, 'utf8')).role : 'none';
     const seen = 'key=' + (process.env.ANTHROPIC_API_KEY ? 'yes' : 'no') + ' cwd=' + (process.cwd() === process.env.HOME) + ' task=' + task;
     setTimeout(() => {
       const print = ${JSON.stringify(behaviour.print ?? 'result')};

@@ -1,8 +1,10 @@
-import type { RunnerTask } from '../../src/agents/task.js';
+import type { AgentTask, ReviewTask } from '../../src/domain/agent-task.js';
+import { taskHash } from '../../src/activities/agent-job.js';
+import type { AgentJob } from '../../src/activities/sandbox/sandbox.js';
 
-export function reviewTask(cloneUrl: string, baseSha: string, headSha: string, limits: Partial<RunnerTask['limits']> = {}): RunnerTask {
+export function reviewTask(cloneUrl: string, baseSha: string, headSha: string, limits: Partial<ReviewTask['limits']> = {}): ReviewTask {
   return {
-    kind: 'review',
+    role: 'reviewer',
     request: {
       ref: { forge: 'gitlab', projectId: 42, projectPath: 'group/app', number: 3 },
       headSha,
@@ -18,4 +20,9 @@ export function reviewTask(cloneUrl: string, baseSha: string, headSha: string, l
     model: 'claude-test',
     limits: { maxTurns: 6, maxOutputTokens: 1024, tokenBudget: 100_000, ...limits },
   };
+}
+
+/** An agent job for a sandbox test: its task's real hash, as the agent activity computes it. */
+export function jobOf<Task extends AgentTask>(name: string, task: Task, timeoutMs: number, workflowId?: string): AgentJob<Task> {
+  return { name, task, taskHash: taskHash(task), timeoutMs, ...(workflowId ? { workflowId } : {}) };
 }

@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MAX_FRAME_BYTES, parseFramedResult, type Frame } from '../../agents/result-frame.js';
-import { RunnerTask } from '../../agents/task.js';
-import type { ReviewResult } from '../../domain/finding.js';
+import { AgentTask, type AgentOutput } from '../../domain/agent-task.js';
 import { redactSecrets } from '../../domain/redact.js';
 import type { Logger } from '../../logger.js';
 import { endpointOf } from './egress-proxy.js';
 import { chooseIsolation, commandWithNetwork, detectNetworkIsolation, type NetworkIsolation, type SandboxNetwork } from './isolation.js';
 import { killProcessGroup, lineSplitter, waitForExit, type ChildExit } from './process-group.js';
 import { runnerEnvironment, workspacePrefix } from './runner-environment.js';
-import { SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from './sandbox.js';
+import { outputForJob, SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from './sandbox.js';
 
 export { runnerEnvironment } from './runner-environment.js';
 
@@ -66,7 +65,7 @@ function describeExit(exit: ChildExit): string {
 }
 
 /** The review a finished runner returned, or the SandboxError its exit and output call for. */
-function outcome(job: AgentJob, exit: ChildExit, stdout: string, lastNotes: string): ReviewResult {
+function outcome(job: AgentJob, exit: ChildExit, stdout: string, lastNotes: string): AgentOutput {
   let frame: Frame;
   try {
     frame = parseFramedResult(stdout);
@@ -100,7 +99,7 @@ export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
     }
   });
 
-  async function runIn(workspace: string, job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<ReviewResult> {
+  async function runIn(workspace: string, job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<AgentOutput> {
     await mkdir(join(workspace, 'tmp'));
     const taskFile = join(workspace, 'task.json');
     await writeFile(taskFile, JSON.stringify(job.task), { mode: 0o600 });
@@ -117,7 +116,7 @@ export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
     }
   }
 
-  async function spawnRunner(workspace: string, taskFile: string, runnerCommand: string[], job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<ReviewResult> {
+  async function spawnRunner(workspace: string, taskFile: string, runnerCommand: string[], job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions, log: Logger): Promise<AgentOutput> {
     const known = [secrets.anthropicApiKey, secrets.cloneToken].filter((value): value is string => Boolean(value));
     const progress = (note: string) => {
       try {
@@ -196,16 +195,16 @@ export function createLocalSandbox(options: LocalSandboxOptions): Sandbox {
   }
 
   return {
-    async run(job, secrets, run) {
+    async run<Task extends AgentTask>(job: AgentJob<Task>, secrets: RunnerSecrets, run: SandboxRunOptions) {
       if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
-      const task = RunnerTask.safeParse(job.task);
+      const task = AgentTask.safeParse(job.task);
       if (!task.success) throw new SandboxError('ERR_RUNNER_FAILED', `job ${job.name} has an invalid task: ${task.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'ERR_RUNNER_INPUT');
       const root = options.workRoot ?? tmpdir();
       await mkdir(root, { recursive: true });
       const workspace = await mkdtemp(join(root, `${workspacePrefix(job.name)}-`));
       const log = options.logger.child({ job: job.name });
       try {
-        return await runIn(workspace, { ...job, task: task.data }, secrets, run, log);
+        return outputForJob(job, await runIn(workspace, { ...job, task: task.data }, secrets, run, log));
       } finally {
         await rm(workspace, { recursive: true, force: true, maxRetries: 3 }).catch((error: unknown) => log.warn({ err: error, workspace }, 'workspace not removed'));
       }

@@ -1,10 +1,14 @@
-import type { ReviewResult } from '../../domain/finding.js';
-import type { RunnerTask } from '../../agents/task.js';
+import type { AgentOutput, AgentTask, OutputOf } from '../../domain/agent-task.js';
 
-/** One agent run: its deterministic name (workflow id + activity id), its task, and its hard time limit. */
-export interface AgentJob {
+/**
+ * One agent run: its deterministic name (workflow id + run id + activity id: a retry of the activity has the same
+ * name, a new run never does), its task and that task's hash (checked before a job is adopted), and its time limit.
+ */
+export interface AgentJob<Task extends AgentTask = AgentTask> {
   name: string;
-  task: RunnerTask;
+  task: Task;
+  /** sha256 of the task's JSON: a job made for another task is never adopted. */
+  taskHash: string;
   timeoutMs: number;
   /** The workflow that asked for it (labels and annotations of a Kubernetes Job). */
   workflowId?: string;
@@ -56,5 +60,12 @@ export class SandboxError extends Error {
 
 /** Runs the agent runner somewhere isolated: a local process (development) or a Kubernetes Job. */
 export interface Sandbox {
-  run(job: AgentJob, secrets: RunnerSecrets, options: SandboxRunOptions): Promise<ReviewResult>;
+  /** The job's output, of the job's own role (a runner answering for another role is ERR_RUNNER_OUTPUT). */
+  run<Task extends AgentTask>(job: AgentJob<Task>, secrets: RunnerSecrets, options: SandboxRunOptions): Promise<OutputOf<Task['role']>>;
+}
+
+/** The runner's output when it is of the job's role; anything else is a broken runner. */
+export function outputForJob<Task extends AgentTask>(job: AgentJob<Task>, output: AgentOutput): OutputOf<Task['role']> {
+  if (output.role !== job.task.role) throw new SandboxError('ERR_RUNNER_OUTPUT', `job ${job.name} asked for a ${job.task.role} and the runner answered as ${output.role}`);
+  return output as OutputOf<Task['role']>;
 }

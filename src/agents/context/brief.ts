@@ -1,11 +1,11 @@
 import type { PriorFinding } from '../../domain/finding.js';
 import type { Guideline } from '../../domain/guidelines.js';
 import { fenceUntrusted, sanitizeUntrusted } from '../sanitize.js';
-import type { RunnerTask } from '../task.js';
+import type { ReviewTask } from '../../domain/agent-task.js';
 import type { PlannedFile } from './plan-batches.js';
 
 export interface BriefInput {
-  task: RunnerTask;
+  task: ReviewTask;
   batch: readonly PlannedFile[];
   batchIndex: number;
   batchCount: number;

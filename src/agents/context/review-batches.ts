@@ -2,8 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import { emptyUsage, type NotReviewedFile, type StopCause, type TokenUsage } from '../../domain/finding.js';
 import { costOf } from '../../domain/usage-cost.js';
-import { reviewerRole, type SubmittedReview } from '../reviewer.js';
-import type { RunnerTask } from '../task.js';
+import { reviewerRole, type SubmittedReview } from '../roles/reviewer/role.js';
+import type { ReviewTask } from '../../domain/agent-task.js';
 import { runToolLoop, type ExtraTool } from '../tool-loop.js';
 import type { WorkspaceTools } from '../workspace-tools.js';
 import { buildReviewBrief } from './brief.js';
@@ -21,7 +21,7 @@ export interface BatchesOutcome {
 
 export interface BatchDeps {
   client: Anthropic;
-  task: RunnerTask;
+  task: ReviewTask;
   plan: ReviewPlan;
   scope: ReviewScope;
   tools: WorkspaceTools;

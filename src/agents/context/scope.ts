@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RunnerTask } from '../task.js';
+import type { ReviewTask } from '../../domain/agent-task.js';
 import { gitDiff, isAncestor, parseDiffFiles, type DiffFile } from './diff-files.js';
 
 /** Lines of context around each change in what the model reads (the forge anchors on 3). */
@@ -20,7 +20,7 @@ export interface ReviewScope {
  * The change's diff, and what to review of it: after an earlier review whose head is still in the branch's history,
  * only the files and hunks the new commits touched (`last..head`), limited to files the change still changes.
  */
-export async function reviewScope(repoDir: string, task: RunnerTask, log: Logger): Promise<ReviewScope> {
+export async function reviewScope(repoDir: string, task: ReviewTask, log: Logger): Promise<ReviewScope> {
   const { baseSha, headSha } = task.repository;
   const changeFiles = parseDiffFiles(await gitDiff(repoDir, `${baseSha}...${headSha}`, ANCHOR_CONTEXT_LINES));
   const full = async () => parseDiffFiles(await gitDiff(repoDir, `${baseSha}...${headSha}`, MODEL_CONTEXT_LINES));

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { installTemporalLogging } from '../../workers/temporal-logging.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { createMainWorker } from '../../workers/main-worker.js';
+import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { startDemo, type Demo } from '../demo/demo.js';
 import { formatReview } from '../demo/print-review.js';
@@ -48,8 +49,10 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     cleanups.unshift(() => server.close());
     const connection = await connectTemporalWorker(effective);
     cleanups.unshift(() => connection.close());
-    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger) });
-    const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective) });
+    const claims = createClaimStore(effective, logger);
+    cleanups.unshift(() => claims.close());
+    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims });
+    const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective), claims });
     const running = Promise.all([worker.run(), agentWorker.run()]);
     logger.info({ webhook: `${server.url}/webhook/gitlab`, githubWebhook: `${server.url}/webhook/github`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');
 

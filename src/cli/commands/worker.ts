@@ -2,7 +2,8 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { installTemporalLogging } from '../../workers/temporal-logging.js';
 import { createMainWorker } from '../../workers/main-worker.js';
-import { registerSearchAttributes } from '../../workers/register-search-attributes.js';
+import { ensureRegistered } from '../../workers/register-search-attributes.js';
+import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { connectTemporalClient, connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { createForges } from '../wiring.js';
 
@@ -11,23 +12,25 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   installTemporalLogging(logger);
   await ensureSearchAttributes(config, logger);
   const connection = await connectTemporalWorker(config);
+  const claims = createClaimStore(config, logger);
   try {
-    const worker = await createMainWorker({ config, connection, forges: createForges(config, logger) });
+    const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
     await worker.run();
   } finally {
-    await connection.close();
+    await Promise.allSettled([connection.close(), claims.close()]);
   }
 }
 
-/** Registers the search attributes; on a server that refuses (e.g. Temporal Cloud), says what to do and goes on. */
+/**
+ * Registers the search attributes. On a server that refuses (e.g. Temporal Cloud) it goes on only when they exist
+ * already; otherwise it throws: a worker whose workflows cannot set their attributes is not ready.
+ */
 export async function ensureSearchAttributes(config: Config, logger: Logger): Promise<void> {
   const client = await connectTemporalClient(config);
   try {
-    const added = await registerSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);
+    const added = await ensureRegistered(client.connection, config.TEMPORAL_NAMESPACE, logger);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
-  } catch (error) {
-    logger.warn({ err: error }, 'could not register search attributes: create them in the namespace (see README)');
   } finally {
     await client.connection.close();
   }

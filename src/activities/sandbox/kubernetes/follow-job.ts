@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { ReviewResult } from '../../../domain/finding.js';
+import type { AgentOutput } from '../../../domain/agent-task.js';
 import type { Logger } from '../../../logger.js';
 import { SandboxError } from '../sandbox.js';
 import type { RunnerJobsApi } from './api.js';
@@ -8,7 +8,7 @@ import { jobVerdict, podVerdict, type Verdict } from './pod-verdict.js';
 import { watchPods } from './pod-watch.js';
 import { readPodOutcome } from './read-result.js';
 
-export type JobOutcome = { kind: 'result'; result: ReviewResult } | { kind: 'failed'; error: SandboxError } | { kind: 'aborted' };
+export type JobOutcome = { kind: 'result'; result: AgentOutput } | { kind: 'failed'; error: SandboxError } | { kind: 'aborted' };
 
 export interface FollowJobOptions {
   api: RunnerJobsApi;

@@ -1,13 +1,12 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { RunnerTask } from '../../../agents/task.js';
-import type { ReviewResult } from '../../../domain/finding.js';
+import { AgentTask } from '../../../domain/agent-task.js';
 import type { Logger } from '../../../logger.js';
-import { SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from '../sandbox.js';
+import { outputForJob, SandboxError, type AgentJob, type RunnerSecrets, type Sandbox, type SandboxRunOptions } from '../sandbox.js';
 import type { RunnerJobsApi } from './api.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { followJob } from './follow-job.js';
 import { jobManifest, secretManifest, type RunnerPodSettings } from './manifests.js';
-import { kubernetesJobName } from './names.js';
+import { ANNOTATION_TASK_HASH, kubernetesJobName } from './names.js';
 
 export interface KubernetesSandboxOptions {
   api: RunnerJobsApi;
@@ -55,6 +54,12 @@ export function createKubernetesSandbox(options: KubernetesSandboxOptions): Sand
         await waitGone(name, existing.metadata.uid);
         continue;
       }
+      if (existing && existing.metadata?.annotations?.[ANNOTATION_TASK_HASH] !== job.taskHash) {
+        // Same name, another task (never expected: names carry the run id): never adopt it, replace it.
+        log.warn({ uid: existing.metadata?.uid }, 'a job of this name was made for another task; deleting it');
+        await stop(name, existing.metadata?.uid, log);
+        continue;
+      }
       if (existing) {
         log.info({ uid: existing.metadata?.uid }, 'adopting the job an earlier attempt started');
         return existing;
@@ -76,9 +81,9 @@ export function createKubernetesSandbox(options: KubernetesSandboxOptions): Sand
   }
 
   return {
-    async run(job: AgentJob, secrets: RunnerSecrets, run: SandboxRunOptions): Promise<ReviewResult> {
+    async run<Task extends AgentTask>(job: AgentJob<Task>, secrets: RunnerSecrets, run: SandboxRunOptions) {
       if (run.signal.aborted) throw new SandboxError('ERR_SANDBOX_CANCELLED', `job ${job.name} was cancelled before it started`);
-      const task = RunnerTask.safeParse(job.task);
+      const task = AgentTask.safeParse(job.task);
       if (!task.success) throw new SandboxError('ERR_RUNNER_FAILED', `job ${job.name} has an invalid task: ${task.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'ERR_RUNNER_INPUT');
       const name = kubernetesJobName(job.name);
       const log = options.logger.child({ job: name, namespace: api.namespace });
@@ -92,7 +97,7 @@ export function createKubernetesSandbox(options: KubernetesSandboxOptions): Sand
           onProgress: run.onProgress ?? (() => undefined),
           ensureSecret: () => ensureSecret(name, started, checked, secrets),
         });
-        if (outcome.kind === 'result') return outcome.result;
+        if (outcome.kind === 'result') return outputForJob(job, outcome.result);
         if (outcome.kind === 'aborted') {
           if (run.leaveRunning?.()) {
             log.info('worker shutting down: the job is left running for the next attempt to adopt');

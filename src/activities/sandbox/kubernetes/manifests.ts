@@ -1,6 +1,7 @@
 import type { V1EnvVar, V1Job, V1Secret } from '@kubernetes/client-node';
+import { taskRepositoryPath } from '../../../domain/agent-task.js';
 import type { AgentJob, RunnerSecrets } from '../sandbox.js';
-import { LABEL_AGENT_JOB, LABEL_REPOSITORY, LABEL_WORKFLOW, labelValue, RUNNER_SELECTOR_LABELS } from './names.js';
+import { ANNOTATION_TASK_HASH, LABEL_AGENT_JOB, LABEL_REPOSITORY, LABEL_WORKFLOW, labelValue, RUNNER_SELECTOR_LABELS } from './names.js';
 
 export interface RunnerPodSettings {
   image: string;
@@ -25,7 +26,7 @@ const SECRET_ENV = [
 function labelsOf(job: AgentJob): Record<string, string> {
   const labels: Record<string, string> = { ...RUNNER_SELECTOR_LABELS, [LABEL_AGENT_JOB]: labelValue(job.name) };
   const workflow = labelValue(job.workflowId ?? '');
-  const repository = labelValue(job.task.request.ref.projectPath);
+  const repository = labelValue(taskRepositoryPath(job.task));
   if (workflow) labels[LABEL_WORKFLOW] = workflow;
   if (repository) labels[LABEL_REPOSITORY] = repository;
   return labels;
@@ -53,7 +54,7 @@ function runnerEnv(name: string, secrets: RunnerSecrets): V1EnvVar[] {
 /** The hardened Job of one agent run (Pod Security "restricted"; no credential in it). */
 export function jobManifest(name: string, job: AgentJob, secrets: RunnerSecrets, pod: RunnerPodSettings): V1Job {
   const labels = labelsOf(job);
-  const annotations = { 'forgebot.dev/agent-job-name': job.name, ...(job.workflowId ? { 'forgebot.dev/workflow-id': job.workflowId } : {}) };
+  const annotations = { 'forgebot.dev/agent-job-name': job.name, [ANNOTATION_TASK_HASH]: job.taskHash, ...(job.workflowId ? { 'forgebot.dev/workflow-id': job.workflowId } : {}) };
   const restricted = { type: 'RuntimeDefault' };
   return {
     apiVersion: 'batch/v1',

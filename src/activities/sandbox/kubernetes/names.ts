@@ -32,5 +32,7 @@ export const RUNNER_SELECTOR_LABELS = { 'app.kubernetes.io/name': 'forgebot', 'a
 export const LABEL_WORKFLOW = 'forgebot.dev/workflow';
 export const LABEL_REPOSITORY = 'forgebot.dev/repository';
 export const LABEL_AGENT_JOB = 'forgebot.dev/agent-job';
+/** sha256 of the Job's task: a retry adopts a Job only when its task is the same. */
+export const ANNOTATION_TASK_HASH = 'forgebot.dev/task-hash';
 /** Set by the Job controller on the pods of a Job (Kubernetes ≥ 1.27; older ones set `controller-uid`). */
 export const LABEL_CONTROLLER_UID = 'batch.kubernetes.io/controller-uid';

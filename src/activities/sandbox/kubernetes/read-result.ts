@@ -1,5 +1,5 @@
 import { MAX_FRAME_BYTES, parseFramedResult } from '../../../agents/result-frame.js';
-import type { ReviewResult } from '../../../domain/finding.js';
+import type { AgentOutput } from '../../../domain/agent-task.js';
 import { SandboxError } from '../sandbox.js';
 import type { RunnerJobsApi } from './api.js';
 import { RUNNER_CONTAINER } from './manifests.js';
@@ -8,7 +8,7 @@ import { RUNNER_CONTAINER } from './manifests.js';
 const TAIL_LINES = 200;
 const MAX_TAIL_BYTES = MAX_FRAME_BYTES + 256 * 1024;
 
-export type PodOutcome = { result: ReviewResult } | { error: SandboxError };
+export type PodOutcome = { result: AgentOutput } | { error: SandboxError };
 
 /** Reads the runner's framed result (or its own error) from the end of the pod's log, size-checked. */
 export async function readPodOutcome(api: RunnerJobsApi, pod: string, exit: string | undefined): Promise<PodOutcome> {

@@ -1,33 +1,20 @@
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
-import type { NotReviewedFile, ReviewResult } from '../domain/finding.js';
-import { redactSecrets } from '../domain/redact.js';
-import { DEFAULT_REPO_SETTINGS } from '../domain/review-settings.js';
-import { costOf } from '../domain/usage-cost.js';
-import { checkoutAt } from './checkout.js';
-import { readDiffTool } from './context/diff-tool.js';
-import { finalizeFindings } from './context/finalize-findings.js';
-import { planBatches } from './context/plan-batches.js';
-import { reviewBatches } from './context/review-batches.js';
-import { reviewScope, type ReviewScope } from './context/scope.js';
-import type { SubmittedReview } from './reviewer.js';
-import { RunnerError } from './runner-error.js';
-import type { RunnerTask } from './task.js';
-import type { StopReason } from './tool-loop.js';
-import { redactingFetch } from './redacting-fetch.js';
-import { createWorkspaceTools } from './workspace-tools.js';
-
-export interface RunnerSecretsEnv {
-  anthropicApiKey: string;
-  anthropicBaseUrl?: string;
-  cloneToken?: string;
-}
-
-/** The SDK retries 408/409/429/5xx/529 and connection errors with exponential backoff (and retry-after): at most this many times. */
-export const MODEL_MAX_RETRIES = 4;
-/** Per request; a review turn with a long output takes a minute or two. */
-export const MODEL_TIMEOUT_MS = 180_000;
+import type { NotReviewedFile, ReviewResult } from '../../../domain/finding.js';
+import { redactSecrets } from '../../../domain/redact.js';
+import { DEFAULT_REPO_SETTINGS } from '../../../domain/review-settings.js';
+import { costOf } from '../../../domain/usage-cost.js';
+import { checkoutRepository } from '../../checkout.js';
+import { readDiffTool } from '../../context/diff-tool.js';
+import { finalizeFindings } from '../../context/finalize-findings.js';
+import { planBatches } from '../../context/plan-batches.js';
+import { reviewBatches } from '../../context/review-batches.js';
+import { reviewScope, type ReviewScope } from '../../context/scope.js';
+import type { SubmittedReview } from './role.js';
+import type { ReviewTask } from '../../../domain/agent-task.js';
+import type { StopReason } from '../../tool-loop.js';
+import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
+import { createWorkspaceTools } from '../../workspace-tools.js';
 
 const stoppedText: Record<StopReason, string> = {
   turns: 'the turn limit',
@@ -49,34 +36,10 @@ function capList(files: NotReviewedFile[]): NotReviewedFile[] {
   return [...files.slice(0, MAX_LISTED_FILES), { path: `… ${rest} more files`, reason: `not reviewed (the list stops at ${MAX_LISTED_FILES} names)` }];
 }
 
-/** The values the runner must never send or return, whatever they look like. */
-export function knownSecrets(secrets: RunnerSecretsEnv): string[] {
-  return [secrets.anthropicApiKey, ...(secrets.cloneToken ? [secrets.cloneToken] : [])];
-}
-
-/** The Anthropic client the runner uses, with its retry bound and timeout made explicit. */
-export function createModelClient(secrets: RunnerSecretsEnv): Anthropic {
-  return new Anthropic({
-    apiKey: secrets.anthropicApiKey,
-    ...(secrets.anthropicBaseUrl ? { baseURL: secrets.anthropicBaseUrl } : {}),
-    maxRetries: MODEL_MAX_RETRIES,
-    timeout: MODEL_TIMEOUT_MS,
-    fetch: redactingFetch(knownSecrets(secrets)),
-  });
-}
-
 /** Clones the change at its head, runs the reviewer's tool loop, and returns its result (secrets redacted). */
-export async function runReview(task: RunnerTask, secrets: RunnerSecretsEnv, workspace: string, log: Logger, client = createModelClient(secrets)): Promise<ReviewResult> {
+export async function runReview(task: ReviewTask, secrets: RunnerSecretsEnv, workspace: string, log: Logger, client = createModelClient(secrets)): Promise<ReviewResult> {
   const repoDir = join(workspace, 'repo');
-  await checkoutAt({
-    cloneUrl: task.repository.cloneUrl,
-    headSha: task.repository.headSha,
-    baseSha: task.repository.baseSha,
-    dir: repoDir,
-    ...(secrets.cloneToken ? { cloneToken: secrets.cloneToken, cloneUsername: task.request.ref.forge === 'github' ? 'x-access-token' : 'oauth2' } : {}),
-  }).catch((error: unknown) => {
-    throw new RunnerError('ERR_CHECKOUT', `could not check out ${task.repository.headSha}: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  await checkoutRepository(task.repository, task.request.ref.forge, secrets.cloneToken, repoDir);
   const review = task.review;
   const settings = review?.settings ?? DEFAULT_REPO_SETTINGS;
   const scope = await reviewScope(repoDir, task, log);

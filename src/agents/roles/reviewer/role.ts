@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Finding } from '../domain/finding.js';
-import type { AgentRole, RoleInput } from './agent-role.js';
-import { buildReviewBrief } from './context/brief.js';
-import { parseDiffFiles } from './context/diff-files.js';
-import { estimateTokens } from './context/tokens.js';
+import { Finding } from '../../../domain/finding.js';
+import type { AgentRole, RoleInput } from '../../agent-role.js';
+import { buildReviewBrief } from '../../context/brief.js';
+import { parseDiffFiles } from '../../context/diff-files.js';
+import { estimateTokens } from '../../context/tokens.js';
 
 /** What the reviewer submits through its `submit_review` tool. */
 export const SubmittedReview = z

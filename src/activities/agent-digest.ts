@@ -1,0 +1,62 @@
+import type { AgentOutput, AgentRoleName } from '../domain/agent-task.js';
+import type { ClaimRef } from '../domain/claim-ref.js';
+import type { TokenUsage } from '../domain/finding.js';
+
+/** The few facts of a reviewer's result a workflow keeps in its status. */
+export interface ReviewDigest {
+  role: 'reviewer';
+  headSha: string;
+  findings: number;
+  usage: TokenUsage;
+  costUsd?: number;
+  filesReviewed?: number;
+  notReviewed: number;
+  incrementalFrom?: string;
+}
+
+/** The few facts of an implementer's work a workflow decides on (the patch itself stays behind the claim). */
+export interface WorkDigest {
+  role: 'implementer';
+  filesChanged: number;
+  linesAdded: number;
+  linesDeleted: number;
+  commands: Array<{ name: string; exitCode: number | null; timedOut: boolean }>;
+  usage: TokenUsage;
+  costUsd?: number;
+  truncated: boolean;
+}
+
+export type AgentDigest = ReviewDigest | WorkDigest;
+
+/** An agent run as workflow history keeps it: the claim check of the whole output, and its digest. */
+export interface StoredAgentRun<Role extends AgentRoleName = AgentRoleName> {
+  claim: ClaimRef;
+  digest: Extract<AgentDigest, { role: Role }>;
+}
+
+export function digestOf(output: AgentOutput): AgentDigest {
+  if (output.role === 'reviewer') {
+    const { review } = output;
+    return {
+      role: 'reviewer',
+      headSha: review.headSha,
+      findings: review.findings.length,
+      usage: review.usage,
+      ...(review.costUsd !== undefined ? { costUsd: review.costUsd } : {}),
+      ...(review.filesReviewed !== undefined ? { filesReviewed: review.filesReviewed } : {}),
+      notReviewed: review.notReviewed?.length ?? 0,
+      ...(review.incrementalFrom ? { incrementalFrom: review.incrementalFrom } : {}),
+    };
+  }
+  const { work } = output;
+  return {
+    role: 'implementer',
+    filesChanged: work.patch.filesChanged,
+    linesAdded: work.patch.linesAdded,
+    linesDeleted: work.patch.linesDeleted,
+    commands: work.commands.map((run) => ({ name: run.name, exitCode: run.exitCode, timedOut: run.timedOut })),
+    usage: work.usage,
+    ...(work.costUsd !== undefined ? { costUsd: work.costUsd } : {}),
+    truncated: work.truncated,
+  };
+}

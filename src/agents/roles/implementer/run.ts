@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Logger } from 'pino';
+import type { ImplementResult, ImplementTask } from '../../../domain/agent-task.js';
+import { MAX_COMMAND_OUTPUT_CHARS, type AgentPatch, type CommandRun } from '../../../domain/patch.js';
+import { redactSecrets } from '../../../domain/redact.js';
+import { costOf } from '../../../domain/usage-cost.js';
+import { checkoutRepository } from '../../checkout.js';
+import { collectPatch, createEditTools, patchScopeProblems } from '../../edit-tools/index.js';
+import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
+import { RunnerError } from '../../runner-error.js';
+import { runToolLoop, type LoopLimits } from '../../tool-loop.js';
+import { createWorkspaceTools } from '../../workspace-tools.js';
+import { implementerBrief, implementerRole } from './role.js';
+
+const MAX_SUMMARY_CHARS = 19_000;
+
+function loopLimits(limits: ImplementTask['limits']): LoopLimits {
+  const { costBudgetUsd, ...rest } = limits;
+  return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
+}
+
+/** True when any known secret (or its base64) appears in the patch: such a patch is never handed back. */
+function patchCarriesSecret(patch: AgentPatch, secrets: readonly string[]): boolean {
+  const haystacks = [patch.patch, ...patch.files.map((file) => (file.action === 'delete' ? '' : Buffer.from(file.contentBase64, 'base64').toString('latin1')))];
+  return secrets.some((secret) => secret.length >= 8 && haystacks.some((text) => text.includes(secret)));
+}
+
+/**
+ * Checks the repository out at its head, lets the model edit it with the write tools (scope limits enforced there)
+ * and run the declared commands, and returns the patch against the head with every command's result.
+ */
+export async function runImplementer(task: ImplementTask, secrets: RunnerSecretsEnv, workspace: string, log: Logger, client: Anthropic = createModelClient(secrets)): Promise<ImplementResult> {
+  const repoDir = join(workspace, 'repo');
+  await checkoutRepository(task.repository, task.forge, secrets.cloneToken, repoDir);
+  const commandRuns: CommandRun[] = [];
+  const editTools = createEditTools(repoDir, { headSha: task.repository.headSha, settings: task.settings, workspaceDir: workspace, onCommandRun: (run) => commandRuns.push(run), log });
+  const loop = await runToolLoop({
+    client,
+    model: task.model,
+    role: implementerRole,
+    brief: implementerBrief(task),
+    tools: createWorkspaceTools(repoDir),
+    extraTools: editTools,
+    limits: loopLimits(task.limits),
+    log,
+  });
+  const patch = await collectPatch(repoDir, task.repository.headSha);
+  // The tools refuse edits past the limits; a declared command could still have written past them: checked again here.
+  const outOfScope = patchScopeProblems(patch, task.settings.changes);
+  if (outOfScope.length > 0) throw new RunnerError('ERR_PATCH_SCOPE', `the work is outside the repository's limits: ${outOfScope.join('; ')}`.slice(0, 2_000));
+  const known = knownSecrets(secrets);
+  if (patchCarriesSecret(patch, known)) throw new RunnerError('ERR_PATCH_SECRET', 'the patch contains one of the runner\'s credentials: it was not returned');
+  const redact = (text: string) => redactSecrets(text, known);
+  const costUsd = costOf(task.model, loop.usage);
+  log.info({ files: patch.filesChanged, added: patch.linesAdded, deleted: patch.linesDeleted, commands: commandRuns.length }, 'work collected');
+  return {
+    summary: redact(loop.submitted?.summary ?? `The agent stopped (${loop.stoppedBy ?? 'turns'}) before it submitted its work.`).slice(0, MAX_SUMMARY_CHARS),
+    commitMessage: redact(loop.submitted?.commit_message ?? task.goal.title).slice(0, 2_000),
+    patch,
+    commands: commandRuns.map((run) => ({ ...run, command: redact(run.command).slice(0, 2_000), output: redact(run.output).slice(0, MAX_COMMAND_OUTPUT_CHARS) })),
+    model: task.model,
+    usage: loop.usage,
+    ...(costUsd !== undefined ? { costUsd } : {}),
+    ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}),
+    truncated: loop.submitted === undefined,
+  };
+}
