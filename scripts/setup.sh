@@ -89,3 +89,18 @@ elif command -v redis-server >/dev/null 2>&1 && [ "$redis_host" = "127.0.0.1" -o
 else
   die "no Redis at $redis_host:$redis_port and no redis-server to start: install Redis (e.g. apt-get install redis-server) or set REDIS_URL."
 fi
+
+# --- PostgreSQL (the tests of the PostgreSQL claim store; `make dev` keeps claims in files and needs none) ------
+pg_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
+pg_hostport=${pg_url#*://}; pg_hostport=${pg_hostport#*@}; pg_hostport=${pg_hostport%%/*}
+pg_host=${pg_hostport%%:*}; pg_port=${pg_hostport##*:}; [ "$pg_port" = "$pg_hostport" ] && pg_port=5432
+pg_answers() { node -e "require('net').connect($pg_port,'$pg_host').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+if pg_answers; then
+  say "postgresql answers at $pg_host:$pg_port"
+elif command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && [ "$pg_host" = "127.0.0.1" -o "$pg_host" = "localhost" ]; then
+  say "starting the local PostgreSQL cluster"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1 || true
+  pg_answers && say "postgresql answers at $pg_host:$pg_port" || say "PostgreSQL did not start: \`make test\` needs it (set TEST_DATABASE_URL); \`make dev\` does not"
+else
+  say "no PostgreSQL at $pg_host:$pg_port: \`make test\` needs one (install postgresql, or set TEST_DATABASE_URL to a database it may create schemas in); \`make dev\` does not"
+fi

@@ -80,6 +80,21 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     assert.deepEqual(again, first, 'a retry after success reads the succeeded Job instead of starting another');
   });
 
+  test('a Job of the same name made for another task is never adopted: it is replaced, and the result is this task’s', async () => {
+    const job = agentJob();
+    const name = kubernetesJobName(job.name);
+    const other = jobOf(job.name, { ...job.task, changedPaths: ['other.ts'] }, job.timeoutMs, job.workflowId);
+    assert.notEqual(other.taskHash, job.taskHash);
+    const pod = { image: 'stub/forever', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '256Mi', ttlSecondsAfterFinished: 1 };
+    const stale = await world.api.createJob(jobManifest(name, other, SECRETS, pod));
+    assert.ok(stale?.metadata?.uid);
+    const result = await run(sandboxFor('stub/ok'), job);
+    assert.match(result.review.summary, /key=yes/);
+    assert.ok(world.fake.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/jobs/${name}`)), 'the stale Job was deleted');
+    assert.ok(!world.fake.list('jobs').some((j) => j.metadata.uid === stale.metadata?.uid), 'the stale Job (which would never finish) is gone');
+    await gone(name);
+  });
+
   test('cancellation deletes the Job in the foreground and returns only when the pod is gone', async () => {
     const job = agentJob();
     const name = kubernetesJobName(job.name);

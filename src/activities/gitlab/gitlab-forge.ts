@@ -2,9 +2,15 @@ import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangedFile, ChangeSnapshot } from '../../domain/change-snapshot.js';
 import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
-import { ForgeError, type FindingThread, type Forge, type InlineCommentTarget } from '../forge.js';
+import { ForgeError, type FindingThread, type FullForge, type InlineCommentTarget } from '../forge.js';
+import { createGitLabBranchAuthor } from './gitlab-author.js';
+import { createGitLabChangeAuthor } from './gitlab-changes.js';
 import type { GitLabClient } from './gitlab-client.js';
+import { createGitLabContext } from './gitlab-context.js';
+import { createGitLabConversation } from './gitlab-conversation.js';
 import { toForgeError } from './gitlab-errors.js';
+import { createGitLabPeople, createGitLabUsers, type GitLabUsers } from './gitlab-people.js';
+import { createGitLabPipelines } from './gitlab-pipelines.js';
 
 export interface GitLabForgeOptions {
   /** Page size for lists (GitLab's maximum is 100). */
@@ -56,8 +62,25 @@ function mrState(state: string): ChangeSnapshot['state'] {
   return state === 'merged' || state === 'closed' || state === 'locked' ? state : 'opened';
 }
 
-/** The `Forge` for GitLab, through gitbeaker. `api` is built by the caller (see createGitLabClient). */
-export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions = {}): Forge {
+/** GitLab reviewers are user ids; a login is looked up, and an unknown one is refused rather than dropped. */
+function reviewerIdsWith(users: GitLabUsers) {
+  return (reviewers: ReadonlyArray<number | string>) =>
+    Promise.all(
+      reviewers.map(async (reviewer) => {
+        if (typeof reviewer === 'number') return reviewer;
+        const id = await users.idOf(reviewer);
+        if (id === undefined) throw new ForgeError('ERR_FORGE_INVALID', `no GitLab user named ${reviewer} to ask for a review`);
+        return id;
+      }),
+    );
+}
+
+/**
+ * The `Forge` for GitLab, through gitbeaker, with every capability: reading and reviewing changes (here), authoring
+ * them (gitlab-author.ts, gitlab-changes.ts, gitlab-pipelines.ts), conversation and people. `api` is built by the
+ * caller (see createGitLabClient).
+ */
+export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions = {}): FullForge {
   const perPage = Math.min(options.perPage ?? 100, 100);
   const maxReadAttempts = Math.max(options.maxReadAttempts ?? 3, 1);
   const secrets = options.secrets ?? [];
@@ -106,7 +129,15 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
     };
   }
 
+  const ctx = createGitLabContext(api, options);
+  const users = createGitLabUsers(ctx);
   return {
+    ...createGitLabBranchAuthor(ctx),
+    ...createGitLabChangeAuthor(ctx, reviewerIdsWith(users)),
+    ...createGitLabPipelines(ctx),
+    ...createGitLabConversation(ctx),
+    ...createGitLabPeople(ctx, users),
+
     async getChange(ref) {
       return attempt(`reading merge request ${ref.projectPath}!${ref.number}`, async () => {
         for (let read = 1; read <= maxReadAttempts; read++) {

@@ -2,11 +2,14 @@ import express, { type Router } from 'express';
 import { paginate } from './pagination.js';
 import { requestFields } from './request-body.js';
 import { badRequest, notFound, withMergeRequest } from './route-helpers.js';
-import { serializeDiscussion } from './serialize.js';
+import { serializeDiscussion, serializeNote } from './serialize.js';
 import type { FakeDiscussion, FakeGitLabState, NotePosition } from './state.js';
 import { validatePosition } from './validate-position.js';
 
-/** `GET/POST …/discussions` (diff notes with validated positions) and `PUT …/discussions/:id?resolved=`. */
+/**
+ * `GET/POST …/discussions` (diff notes with validated positions), `PUT …/discussions/:id?resolved=` and
+ * `POST …/discussions/:id/notes` (a reply; replying to a single comment turns it into a thread, as GitLab does).
+ */
 export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string): Router {
   const router = express.Router();
   const base = '/projects/:id/merge_requests/:iid/discussions';
@@ -34,6 +37,20 @@ export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string):
     if (discussion.individual_note) return badRequest(res, 'discussion is not resolvable');
     for (const note of discussion.notes) if (note.resolvable) note.resolved = fields.resolved === 'true';
     res.json(serializeDiscussion(discussion, baseUrl()));
+  }));
+  router.post(`${base}/:discussionId/notes`, withMergeRequest(state, async ({ mr }, req, res) => {
+    const discussion = mr.discussions.find((d) => d.id === req.params.discussionId);
+    if (!discussion) return notFound(res, 'Discussion Not Found');
+    const fields = await requestFields(req);
+    if (!fields.body) return badRequest(res, 'body is missing');
+    if (discussion.individual_note) {
+      discussion.individual_note = false;
+      for (const note of discussion.notes) Object.assign(note, { type: note.type ?? 'DiscussionNote', resolvable: !note.system });
+    }
+    const position = discussion.notes[0]?.position;
+    const note = state.newNote(mr, fields.body, position ? { position } : { inThread: true });
+    discussion.notes.push(note);
+    res.status(201).json(serializeNote(note, baseUrl()));
   }));
   return router;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { MemberScope } from './project-settings.js';
 import { gitlabRoutes } from './routes.js';
 import {
   FakeGitLabState,
@@ -13,12 +14,18 @@ import {
   type MergeRequestState,
   type NewMergeRequest,
 } from './state.js';
+import type { FakeMember, FakePipeline, GitLabAccessLevel, MemberOptions, PipelineStatusName } from './write-model.js';
 
 export interface FakeGitLabOptions {
   /** The only token the API accepts (`PRIVATE-TOKEN` or `Authorization: Bearer`). */
   token: string;
   /** The token's user: authors every note created through the API. Default `forgebot`. */
   botUsername?: string;
+  /**
+   * Tokens with the `read_api` scope only: they read, and every write answers 403 `insufficient_scope`, as GitLab
+   * does for an under-scoped token.
+   */
+  readOnlyTokens?: string[];
 }
 
 /** The next `times` requests matching `method` and `pathPattern` (tested on the path after `/api/v4`) answer `status`. */
@@ -121,6 +128,21 @@ export class FakeGitLab {
     for (const note of discussion.notes) if (note.resolvable) note.resolved = resolved;
   }
 
+  /** Protects a branch name or `*` pattern: the token's user may no longer push to it (commits, branch create/delete). */
+  protectBranch(projectId: number, pattern: string): void {
+    this.state.protectBranch(projectId, pattern);
+  }
+
+  /** CI reports a pipeline status for a commit (the newest pipeline of that SHA, or a new one). */
+  setPipeline(projectId: number, sha: string, status: PipelineStatusName, ref?: string): FakePipeline {
+    return this.state.setPipeline(projectId, sha, status, ref);
+  }
+
+  /** A project or group membership; group members are inherited by the group's projects (`members/all`). */
+  setMember(scope: MemberScope, username: string, accessLevel: GitLabAccessLevel, options?: MemberOptions): FakeMember {
+    return this.state.setMember(scope, username, accessLevel, options);
+  }
+
   failNext(failure: InjectedFailure): void {
     this.failures.push({ ...failure, method: failure.method.toUpperCase() });
   }
@@ -143,7 +165,15 @@ export class FakeGitLab {
   private readonly authenticate: RequestHandler = (req, res, next) => {
     const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const token = req.get('private-token') || bearer;
-    if (token !== this.options.token) return void res.status(401).json({ message: '401 Unauthorized' });
+    const readOnly = token !== undefined && (this.options.readOnlyTokens ?? []).includes(token);
+    if (token !== this.options.token && !readOnly) return void res.status(401).json({ message: '401 Unauthorized' });
+    if (readOnly && req.method !== 'GET' && req.method !== 'HEAD') {
+      return void res.status(403).json({
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: 'api',
+      });
+    }
     this.requests.push(`${req.method} ${req.path}`);
     next();
   };

@@ -27,3 +27,38 @@ function flatten(value: unknown, prefix: string, into: Record<string, string>): 
   }
   into[prefix] = String(value);
 }
+
+/**
+ * The request's body with arrays and nested objects kept (gitbeaker sends JSON: commit `actions`, `reviewer_ids`),
+ * over the query string; form bodies come back flattened as in requestFields.
+ */
+export async function requestBody(req: Request): Promise<Record<string, unknown>> {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (raw.length === 0 || !(req.get('content-type') ?? '').includes('application/json')) return requestFields(req);
+  const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string') query[key] = value;
+  return { ...query, ...(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : {}) };
+}
+
+/** A string field (numbers become strings, as Grape coerces them). */
+export function stringField(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** A Grape boolean: `true`/`false` or the strings. */
+export function booleanField(body: Record<string, unknown>, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return undefined;
+}
+
+/** An array field, or a comma-separated string (GitLab takes `labels` both ways). */
+export function listField(body: Record<string, unknown>, key: string): unknown[] | undefined {
+  const value = body[key];
+  if (Array.isArray(value)) return value as unknown[];
+  if (typeof value === 'string') return value === '' ? [] : value.split(',').map((item) => item.trim());
+  return undefined;
+}

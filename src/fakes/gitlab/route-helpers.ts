@@ -32,3 +32,25 @@ export function withMergeRequest(state: FakeGitLabState, handler: Handler) {
     }
   };
 }
+
+/** GitLab's other refusals: 405 `{"message":"405 Method Not Allowed"}`, `conflict!` (409) and `unprocessable_entity!` (422). */
+export const methodNotAllowed = (res: Response) => void res.status(405).json({ message: '405 Method Not Allowed' });
+export const conflict = (res: Response, message: string | string[]) => void res.status(409).json({ message });
+export const unprocessable = (res: Response, message: string | string[]) => void res.status(422).json({ message });
+/** `render_api_error!(message, 400)`: the message without the `400 Bad request - ` prefix of Grape's own checks. */
+export const refused = (res: Response, message: string, status = 400) => void res.status(status).json({ message });
+
+type ProjectHandler = (project: FakeProject, req: Request, res: Response) => Promise<unknown> | unknown;
+
+/** Wraps a project route: 404 `Project Not Found` for an unknown project, errors passed to express. */
+export function withProject(state: FakeGitLabState, handler: ProjectHandler) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const project = findProject(state, req);
+      if (!project) return notFound(res, 'Project Not Found');
+      await handler(project, req, res);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -3,7 +3,7 @@ import type { FakeDiscussion, FakeMergeRequest, FakeNote, FakeProject, FakeUser 
 /** JSON bodies shaped like GitLab's REST API v4 (snake_case, the fields forgebot and gitbeaker read). */
 
 export function serializeUser(user: FakeUser, baseUrl: string) {
-  return { ...user, state: 'active', locked: false, avatar_url: null, web_url: `${baseUrl}/${user.username}` };
+  return { ...user, state: user.state ?? 'active', locked: user.state === 'blocked', avatar_url: null, web_url: `${baseUrl}/${user.username}` };
 }
 
 export function serializeProject(project: FakeProject, baseUrl: string) {
@@ -41,11 +41,12 @@ export function serializeMergeRequest(mr: FakeMergeRequest, project: FakeProject
     target_branch: mr.targetBranch,
     source_project_id: mr.projectId,
     target_project_id: mr.projectId,
-    labels: [],
+    labels: mr.labels,
     author: serializeUser(mr.author, baseUrl),
+    reviewers: mr.reviewers.map((reviewer) => serializeUser(reviewer, baseUrl)),
     sha: latest?.head_commit_sha ?? null,
-    merge_commit_sha: null,
-    squash_commit_sha: null,
+    merge_commit_sha: mr.mergeCommitSha,
+    squash_commit_sha: mr.squashCommitSha,
     merge_status: 'can_be_merged',
     detailed_merge_status: mr.draft ? 'draft_status' : 'mergeable',
     has_conflicts: false,

@@ -1,10 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { diffFiles, git, type GitLabDiffFile } from './git-diff.js';
+import { findMembership, recordMember, recordPipeline, type MemberScope } from './project-settings.js';
+import {
+  matchesProtection,
+  type FakeAward,
+  type FakeMember,
+  type FakePipeline,
+  type GitLabAccessLevel,
+  type MemberOptions,
+  type PipelineStatusName,
+} from './write-model.js';
 
 export interface FakeUser {
   id: number;
   username: string;
   name: string;
+  /** `active` unless set; a blocked user keeps memberships but cannot act. */
+  state?: 'active' | 'blocked';
 }
 
 export interface FakeProject {
@@ -77,6 +89,10 @@ export interface FakeMergeRequest {
   /** Newest first, as GitLab lists them. */
   versions: DiffVersion[];
   discussions: FakeDiscussion[];
+  labels: string[];
+  reviewers: FakeUser[];
+  mergeCommitSha: string | null;
+  squashCommitSha: string | null;
 }
 
 export interface NewMergeRequest {
@@ -89,6 +105,9 @@ export interface NewMergeRequest {
   /** Username of the author; `alice` when left out. */
   author?: string;
   draft?: boolean;
+  labels?: string[];
+  /** Usernames. */
+  reviewers?: string[];
 }
 
 /** A note written by someone other than the token's user (a human, or GitLab itself when `system`). */
@@ -102,7 +121,15 @@ export interface ForeignNote {
 export class FakeGitLabState {
   readonly projects = new Map<number, FakeProject>();
   readonly mergeRequests = new Map<string, FakeMergeRequest>();
-  private readonly users = new Map<string, FakeUser>();
+  /** Protected branch names (or `*` patterns) per project id. */
+  readonly protectedBranches = new Map<number, string[]>();
+  /** Every pipeline, oldest first. */
+  readonly pipelines: FakePipeline[] = [];
+  /** Project and group memberships. */
+  readonly members: FakeMember[] = [];
+  /** Award emoji by note id. */
+  readonly awards = new Map<number, FakeAward[]>();
+  readonly users = new Map<string, FakeUser>();
   private nextId = 1000;
 
   /** `botUser` is the user the API token belongs to: it authors every note created through the API. */
@@ -121,6 +148,44 @@ export class FakeGitLabState {
       this.users.set(username, user);
     }
     return user;
+  }
+
+  /** An existing user by username (case-insensitive, as `GET /users?username=`), or undefined. */
+  findUser(username: string): FakeUser | undefined {
+    return [...this.users.values()].find((user) => user.username.toLowerCase() === username.toLowerCase());
+  }
+
+  userById(id: number): FakeUser | undefined {
+    return [...this.users.values()].find((user) => user.id === id);
+  }
+
+  /** The iid the next merge request of the project gets. */
+  nextIid(projectId: number): number {
+    const iids = [...this.mergeRequests.values()].filter((mr) => mr.projectId === projectId).map((mr) => mr.iid);
+    return Math.max(0, ...iids) + 1;
+  }
+
+  protectBranch(projectId: number, pattern: string): void {
+    this.protectedBranches.set(projectId, [...(this.protectedBranches.get(projectId) ?? []), pattern]);
+  }
+
+  isProtected(projectId: number, branch: string): boolean {
+    return (this.protectedBranches.get(projectId) ?? []).some((pattern) => matchesProtection(pattern, branch));
+  }
+
+  /** Sets the status of the newest pipeline for `sha`, or starts one (a test drives CI this way). */
+  setPipeline(projectId: number, sha: string, status: PipelineStatusName, ref = ''): FakePipeline {
+    return recordPipeline(this, { projectId, sha, status, ref });
+  }
+
+  /** A membership of the project (`projectId`) or of a group (`group`: full path) with a GitLab access level. */
+  setMember(scope: MemberScope, username: string, accessLevel: GitLabAccessLevel, options: MemberOptions = {}): FakeMember {
+    return recordMember(this, scope, this.user(username), accessLevel, options);
+  }
+
+  /** The user's membership of the project: direct only, or the highest including ancestor groups (`members/all`). */
+  memberOf(project: FakeProject, userId: number, inherited: boolean): FakeMember | undefined {
+    return findMembership(this.members, project, userId, inherited);
   }
 
   addProject(project: FakeProject): void {
@@ -160,6 +225,10 @@ export class FakeGitLabState {
       createdAt: new Date().toISOString(),
       versions: [],
       discussions: [],
+      labels: input.labels ?? [],
+      reviewers: (input.reviewers ?? []).map((username) => this.user(username)),
+      mergeCommitSha: null,
+      squashCommitSha: null,
     };
     await this.computeVersion(mr);
     this.mergeRequests.set(`${input.projectId}!${input.iid}`, mr);
