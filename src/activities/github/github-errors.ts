@@ -34,24 +34,49 @@ function graphqlFailure(error: unknown, doing: string, clean: (text: string) => 
   return new ForgeError('ERR_FORGE_INVALID', message);
 }
 
+/** GitHub's words for a protected branch (or ruleset) refusing a write, in `message` or in `errors[].message`. */
+const PROTECTED = /protected branch|changes must be made through a pull request|repository rule violations/i;
+/** GitHub's words for a write that lost a race or cannot apply: the ref exists, moved, or the merge cannot be made. */
+const CONFLICT = /already exists|not a fast.?forward|not mergeable|head branch was modified|base branch was modified|still a draft/i;
+
+/** One `errors[]` entry: a string, `{ message }`, or `{ resource, field, code }`. */
+function errorText(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  const { message, resource, field, code } = (entry ?? {}) as Record<string, unknown>;
+  if (typeof message === 'string') return message;
+  return [resource, field, code].filter((part) => typeof part === 'string').join(' ');
+}
+
+/** `message` and the `errors[]` of a GitHub error body, in one line (422s put the reason in `errors`). */
+function reasonOf(data: unknown): string | undefined {
+  const body = (data ?? {}) as { message?: unknown; errors?: unknown };
+  const parts = [typeof body.message === 'string' ? body.message : '', ...(Array.isArray(body.errors) ? body.errors.map(errorText) : [])];
+  const reason = parts.filter((part) => part !== '').join('; ');
+  return reason === '' ? undefined : reason;
+}
+
 /**
- * Maps an octokit failure to a ForgeError, like gitlab-errors.ts: 401/403 unauthorized, 404 not found, 400/409/422
+ * Maps an octokit failure to a ForgeError, like gitlab-errors.ts: 401/403 unauthorized, 404 not found, 400/422
  * invalid, a rate limit (403 with `x-ratelimit-remaining: 0`, 429, or a secondary limit) retryable with GitHub's wait,
- * anything else (5xx after retries, network, timeout) unavailable. The message never carries a token.
+ * anything else (5xx after retries, network, timeout) unavailable. Writes add: a protected branch's refusal (403/405/422
+ * naming it) protected; 409, 405 (not mergeable, draft) and 422 "already exists" / "not a fast forward" conflict.
+ * The message never carries a token.
  */
 export function toGitHubForgeError(error: unknown, doing: string, secrets: readonly string[] = []): ForgeError {
   if (error instanceof ForgeError) return error;
   const clean = (text: string) => redactSecrets(text, secrets).slice(0, 500);
   if (error instanceof RequestError && error.status > 0) {
     const headers = (error.response?.headers ?? {}) as Headers;
-    const detail = (error.response?.data as { message?: unknown } | undefined)?.message;
-    const message = clean(`${doing}: GitHub answered ${error.status}${typeof detail === 'string' ? ` (${detail})` : ''}`);
-    if (isRateLimit(error.status, headers, typeof detail === 'string' ? detail : error.message)) {
+    const detail = reasonOf(error.response?.data);
+    const message = clean(`${doing}: GitHub answered ${error.status}${detail !== undefined ? ` (${detail})` : ''}`);
+    if (isRateLimit(error.status, headers, detail ?? error.message)) {
       return new ForgeError('ERR_FORGE_RATE_LIMITED', message, rateLimitWaitMs(headers));
     }
+    if ([403, 405, 422].includes(error.status) && PROTECTED.test(detail ?? '')) return new ForgeError('ERR_FORGE_PROTECTED', message);
+    if (error.status === 409 || error.status === 405 || (error.status === 422 && CONFLICT.test(detail ?? ''))) return new ForgeError('ERR_FORGE_CONFLICT', message);
     if (error.status === 401 || error.status === 403) return new ForgeError('ERR_FORGE_UNAUTHORIZED', message);
     if (error.status === 404) return new ForgeError('ERR_FORGE_NOT_FOUND', message);
-    if (error.status === 400 || error.status === 409 || error.status === 422) return new ForgeError('ERR_FORGE_INVALID', message);
+    if (error.status === 400 || error.status === 422) return new ForgeError('ERR_FORGE_INVALID', message);
     return new ForgeError('ERR_FORGE_UNAVAILABLE', message);
   }
   const graphql = graphqlFailure(error, doing, clean);

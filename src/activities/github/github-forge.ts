@@ -2,11 +2,15 @@ import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangeSnapshot } from '../../domain/change-snapshot.js';
 import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
-import { ForgeError, type FindingThread, type Forge } from '../forge.js';
+import { ForgeError, type FindingThread, type FullForge } from '../forge.js';
+import { createGitHubAuthor } from './github-author.js';
 import type { GitHubConnection } from './github-connection.js';
+import { repoOf, repoRunner, type Repo } from './github-context.js';
+import { createGitHubConversation } from './github-conversation.js';
 import { toGitHubForgeError } from './github-errors.js';
 import { toChangedFile, type PullRequestFile } from './github-files.js';
 import type { GitHubOctokit } from './github-octokit.js';
+import { createGitHubPeople } from './github-people.js';
 import { buildReview } from './github-review.js';
 import { resolveReviewThread, reviewThreads } from './github-threads.js';
 
@@ -22,18 +26,14 @@ export interface GitHubForgeOptions {
   logger?: Logger;
 }
 
-// Type aliases, not interfaces: octokit's parameter types need an index signature.
-type Repo = { owner: string; repo: string };
 type At = Repo & { pull_number: number };
 
-function repoOf(ref: ChangeRef): Repo {
-  const [owner = '', repo = ''] = ref.projectPath.split('/');
-  if (!owner || !repo) throw new ForgeError('ERR_FORGE_INVALID', `"${ref.projectPath}" is not a GitHub owner/repo`);
-  return { owner, repo };
-}
-
-/** The `Forge` for GitHub, through octokit. `connection` authenticates per repository (token or App installation). */
-export function createGitHubForge(connection: GitHubConnection, options: GitHubForgeOptions = {}): Forge {
+/**
+ * The `Forge` for GitHub, through octokit, with every capability: reading and reviewing changes (here), authoring them
+ * (github-author.ts), conversation (github-conversation.ts) and people (github-people.ts). `connection` authenticates
+ * per repository (token or App installation).
+ */
+export function createGitHubForge(connection: GitHubConnection, options: GitHubForgeOptions = {}): FullForge {
   const perPage = Math.min(options.perPage ?? 100, 100);
   const maxReadAttempts = Math.max(options.maxReadAttempts ?? 3, 1);
 
@@ -78,7 +78,12 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
     return comments.filter((comment) => comment.user?.login === login);
   }
 
+  const run = repoRunner(connection, options.secrets);
   return {
+    ...createGitHubAuthor(connection, run, options.logger),
+    ...createGitHubConversation(run),
+    ...createGitHubPeople(run),
+
     async getChange(ref) {
       return withRepo(ref, `reading pull request ${ref.projectPath}#${ref.number}`, async (api, at) => {
         for (let read = 1; read <= maxReadAttempts; read++) {

@@ -2,3 +2,4 @@ export { createGitHubConnection, type GitHubAuth, type GitHubConnection } from '
 export { toGitHubForgeError } from './github-errors.js';
 export { createGitHubForge, type GitHubForgeOptions } from './github-forge.js';
 export { githubConnectionFromConfig, githubForgeFromConfig } from './from-config.js';
+export { githubThreadId, parseGitHubThreadId, type GitHubThread } from './github-thread-id.js';

@@ -40,6 +40,8 @@ export class FakeApp {
     readonly slug: string,
     privateKeyPem: string,
     private readonly tokenLifetimeMs: number,
+    /** What the installations were granted (a token may be narrowed to less, never more). */
+    readonly permissions: Record<string, string>,
   ) {
     this.publicKey = createPublicKey(privateKeyPem);
   }

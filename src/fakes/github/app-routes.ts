@@ -6,8 +6,13 @@ import { caller, fail, jsonBody, notFound, withRepo } from './route-helpers.js';
 import { iso, userJson } from './serialize.js';
 import type { FakeGitHubState } from './state.js';
 
-/** The installation permissions forgebot's App is granted (README: Pull requests write, Contents read, Metadata read). */
+/**
+ * The installation permissions forgebot's App is granted by default (README: Pull requests write, Contents read,
+ * Metadata read). Authoring changes needs more (AUTHOR_APP_PERMISSIONS): a fake App can be given those.
+ */
 export const APP_PERMISSIONS: Record<string, string> = { pull_requests: 'write', contents: 'read', metadata: 'read' };
+/** What ChangeAuthor needs on top: Contents write (branches, commits, merge), Checks and Commit statuses read. */
+export const AUTHOR_APP_PERMISSIONS: Record<string, string> = { ...APP_PERMISSIONS, contents: 'write', checks: 'read', statuses: 'read' };
 
 /** `/user`, the App endpoints (JWT only), and file contents. */
 export function appRoutes(state: FakeGitHubState, app: () => FakeApp | undefined): Router {
@@ -31,7 +36,7 @@ export function appRoutes(state: FakeGitHubState, app: () => FakeApp | undefined
   router.get('/repos/:owner/:repo/installation', asApp, (req, res) => {
     const repo = state.repository(String(req.params.owner), String(req.params.repo));
     if (!repo?.installationId) return notFound(res);
-    res.json({ ...example('installation'), id: repo.installationId, app_id: app()!.id, app_slug: app()!.slug, permissions: APP_PERMISSIONS });
+    res.json({ ...example('installation'), id: repo.installationId, app_id: app()!.id, app_slug: app()!.slug, permissions: app()!.permissions });
   });
 
   router.post('/app/installations/:id/access_tokens', asApp, (req, res) => {
@@ -39,10 +44,11 @@ export function appRoutes(state: FakeGitHubState, app: () => FakeApp | undefined
     if (!state.repositories.some((repo) => repo.installationId === installationId)) return notFound(res);
     const body = jsonBody(req);
     if (!body) return fail(res, 400, 'Problems parsing JSON');
-    const asked = (body.permissions ?? APP_PERMISSIONS) as Record<string, string>;
+    const grantedAll = app()!.permissions;
+    const asked = (body.permissions ?? grantedAll) as Record<string, string>;
     // A token may be narrowed, never widened beyond what the installation was granted.
     for (const [name, level] of Object.entries(asked)) {
-      const granted = APP_PERMISSIONS[name];
+      const granted = grantedAll[name];
       if (!granted || (level === 'write' && granted !== 'write')) return fail(res, 422, `The permissions requested are not granted to this installation.`);
     }
     const names = Array.isArray(body.repositories) ? body.repositories.map(String) : undefined;

@@ -1,22 +1,32 @@
 import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { closeNow, listenLocal } from '../local-server.js';
-import { appRoutes } from './app-routes.js';
+import { APP_PERMISSIONS, appRoutes } from './app-routes.js';
 import { FakeApp, jwtProblem } from './app-auth.js';
+import { checkRoutes } from './check-routes.js';
+import { collaboratorRoutes } from './collaborator-routes.js';
+import { gitDataRoutes } from './git-data-routes.js';
 import { graphqlRoutes } from './graphql-routes.js';
 import { issueRoutes } from './issue-routes.js';
 import { pullRoutes } from './pull-routes.js';
+import { pullWriteRoutes } from './pull-write-routes.js';
+import { reactionRoutes } from './reaction-routes.js';
 import { fail, type Caller } from './route-helpers.js';
 import { iso } from './serialize.js';
-import { FakeGitHubState, type FakeGitHubUser, type FakePull, type FakeRepository } from './state.js';
+import {
+  FakeGitHubState, protectedKey, type FakeCheckRun, type FakeCommitStatus, type FakeGitHubUser, type FakePull, type FakeRepository, type FakeRole,
+} from './state.js';
 
 export interface FakeGitHubOptions {
   /** A personal access token the API accepts; its user is `botLogin`. */
   token?: string;
   /** Default `forgebot`. */
   botLogin?: string;
-  /** A GitHub App: its id, slug and private key (PEM; the fake keeps only the public key), installation tokens' lifetime. */
-  app?: { id: number; slug: string; privateKey: string; tokenLifetimeMs?: number };
+  /**
+   * A GitHub App: its id, slug and private key (PEM; the fake keeps only the public key), installation tokens' lifetime,
+   * the permissions its installations were granted (default APP_PERMISSIONS; AUTHOR_APP_PERMISSIONS to author changes).
+   */
+  app?: { id: number; slug: string; privateKey: string; tokenLifetimeMs?: number; permissions?: Record<string, string> };
 }
 
 /** The next `times` matching requests hit a rate limit: primary (403, `x-ratelimit-remaining: 0`) or secondary (403, `retry-after`). */
@@ -49,7 +59,9 @@ export class FakeGitHub {
   constructor(private readonly options: FakeGitHubOptions) {
     this.bot = { login: options.botLogin ?? 'forgebot', id: 4242, type: 'User' };
     const app = options.app;
-    this.app = app ? new FakeApp(app.id, app.slug, app.privateKey, app.tokenLifetimeMs ?? 3_600_000) : undefined;
+    this.app = app ? new FakeApp(app.id, app.slug, app.privateKey, app.tokenLifetimeMs ?? 3_600_000, app.permissions ?? APP_PERMISSIONS) : undefined;
+    this.state.users.push(this.bot);
+    if (this.app) this.state.users.push({ login: `${this.app.slug}[bot]`, id: 9000 + this.app.id, type: 'Bot' });
   }
 
   async start(): Promise<{ url: string }> {
@@ -58,7 +70,9 @@ export class FakeGitHub {
     app.set('etag', false);
     app.use(this.rateLimitHeaders, this.authenticate, this.rateLimited);
     app.use(express.raw({ type: () => true, limit: '10mb' }));
-    app.use(pullRoutes(this.state, () => this.url), issueRoutes(this.state, () => this.url), appRoutes(this.state, () => this.app), graphqlRoutes(this.state));
+    const apiUrl = () => this.url;
+    app.use(pullRoutes(this.state, apiUrl), issueRoutes(this.state, apiUrl), appRoutes(this.state, () => this.app), graphqlRoutes(this.state));
+    app.use(gitDataRoutes(this.state, apiUrl), pullWriteRoutes(this.state, apiUrl), checkRoutes(this.state, apiUrl), collaboratorRoutes(this.state), reactionRoutes(this.state, apiUrl));
     app.use((_req, res) => fail(res, 404, 'Not Found'));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => fail(res, 500, `Server Error: ${error.message}`);
     app.use(onError);
@@ -79,9 +93,7 @@ export class FakeGitHub {
 
   /** Opens a pull request from `headRef` into `baseRef` of `owner/name` (branches of its git repository). */
   async openPullRequest(fullName: string, pull: { number: number; title: string; body?: string; headRef: string; baseRef: string; draft?: boolean; author?: string }): Promise<FakePull> {
-    const [owner = '', name = ''] = fullName.split('/');
-    const repo = this.state.repository(owner, name);
-    if (!repo) throw new Error(`fake GitHub: no repository ${fullName}`);
+    const repo = this.repositoryNamed(fullName);
     const created: FakePull = {
       number: pull.number, repo, title: pull.title, body: pull.body ?? null, state: 'open', merged: false, draft: pull.draft ?? false,
       user: { login: pull.author ?? 'octocat', id: 1, type: 'User' }, headRef: pull.headRef, baseRef: pull.baseRef, headSha: '', baseSha: '', createdAt: iso(Date.now()),
@@ -89,6 +101,54 @@ export class FakeGitHub {
     await this.state.refresh(created);
     this.state.pulls.push(created);
     return created;
+  }
+
+  /** A GitHub account (`GET /user/{id}` finds it); returns it. */
+  addUser(user: { login: string; id: number; type?: FakeGitHubUser['type'] }): FakeGitHubUser {
+    const existing = this.state.users.find((candidate) => candidate.id === user.id);
+    if (existing) return existing;
+    const added: FakeGitHubUser = { login: user.login, id: user.id, type: user.type ?? 'User' };
+    this.state.users.push(added);
+    return added;
+  }
+
+  /** Gives a person a role on `owner/name` (they become a collaborator; reviews may be requested from them). */
+  addCollaborator(fullName: string, user: { login: string; id: number }, role: FakeRole): void {
+    const repo = this.repositoryNamed(fullName);
+    const person = this.addUser(user);
+    const existing = this.state.collaborators.find((c) => c.repo === repo && c.user === person);
+    if (existing) existing.role = role;
+    else this.state.collaborators.push({ repo, user: person, role });
+  }
+
+  /** Branch protection on `branch`: direct ref updates and deletes are refused; merging a pull request into it is not. */
+  protectBranch(fullName: string, branch: string, on = true): void {
+    const key = protectedKey(this.repositoryNamed(fullName), branch);
+    if (on) this.state.protectedBranches.add(key);
+    else this.state.protectedBranches.delete(key);
+  }
+
+  /** A CI app reports a check run on `sha` (the latest run of a name replaces the earlier one, as GitHub lists them). */
+  setCheckRun(fullName: string, sha: string, run: Pick<FakeCheckRun, 'name' | 'status'> & { conclusion?: FakeCheckRun['conclusion'] }): void {
+    const repo = this.repositoryNamed(fullName);
+    const runs = this.state.checkRuns;
+    const index = runs.findIndex((candidate) => candidate.repo === repo && candidate.headSha === sha && candidate.name === run.name);
+    const entry: FakeCheckRun = { id: this.state.id(), repo, headSha: sha, name: run.name, status: run.status, conclusion: run.status === 'completed' ? (run.conclusion ?? 'success') : null };
+    if (index >= 0) runs.splice(index, 1, entry);
+    else runs.push(entry);
+  }
+
+  /** A commit status on `sha` for `context` (the latest per context counts). */
+  setCommitStatus(fullName: string, sha: string, status: Pick<FakeCommitStatus, 'context' | 'state'> & { targetUrl?: string }): void {
+    const repo = this.repositoryNamed(fullName);
+    this.state.statuses.push({ id: this.state.id(), repo, sha, context: status.context, state: status.state, targetUrl: status.targetUrl ?? null, createdAt: iso(Date.now()) });
+  }
+
+  private repositoryNamed(fullName: string): FakeRepository {
+    const [owner = '', name = ''] = fullName.split('/');
+    const repo = this.state.repository(owner, name);
+    if (!repo) throw new Error(`fake GitHub: no repository ${fullName}`);
+    return repo;
   }
 
   /** The next matching requests answer with a rate limit. */

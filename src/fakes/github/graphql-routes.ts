@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { caller, fail, jsonBody } from './route-helpers.js';
+import { pullNodeId } from './serialize.js';
 import type { FakeGitHubState, FakeReviewComment } from './state.js';
 
 /** GitHub's node id of the review thread a top-level review comment starts. */
@@ -8,9 +9,9 @@ export const threadNodeId = (comment: FakeReviewComment) => `PRRT_kwDO${comment.
 const notFound = (type: string, message: string) => ({ data: null, errors: [{ type, path: ['repository'], message }] });
 
 /**
- * `POST /graphql`, for the two fields forgebot uses: `repository.pullRequest.reviewThreads` (paged with first/after)
- * and the `resolveReviewThread` mutation. Answers follow GitHub's: 200 with `data`, or 200 with `errors` (NOT_FOUND,
- * FORBIDDEN); a query for any other field gets a GraphQL error naming it as unsupported by this fake.
+ * `POST /graphql`, for the fields forgebot uses: `repository.pullRequest.reviewThreads` (paged with first/after), the
+ * `resolveReviewThread` mutation and `markPullRequestReadyForReview` (REST cannot take a pull request out of draft).
+ * Answers follow GitHub's: 200 with `data`, or 200 with `errors` (NOT_FOUND, FORBIDDEN); a query for any other field gets a GraphQL error naming it as unsupported by this fake.
  */
 export function graphqlRoutes(state: FakeGitHubState): Router {
   const router = express.Router();
@@ -35,6 +36,18 @@ export function graphqlRoutes(state: FakeGitHubState): Router {
       comment.resolved = true;
       return void res.json({ data: { resolveReviewThread: { thread: { id: threadNodeId(comment), isResolved: true } } } });
     }
+    if (/\bmarkPullRequestReadyForReview\s*\(/.test(body.query)) {
+      const named = /pullRequestId:\s*(?:\$(\w+)|"([^"]*)")/.exec(body.query);
+      const id = named?.[1] !== undefined ? vars[named[1]] : named?.[2];
+      const pull = state.pulls.find((candidate) => pullNodeId(candidate) === id);
+      const visible = pull && (who.kind !== 'installation' || who.token.installationId === pull.repo.installationId);
+      if (!pull || !visible) return void res.json(notFound('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`));
+      if (who.kind === 'installation' && who.token.permissions.pull_requests !== 'write') {
+        return void res.json({ data: { markPullRequestReadyForReview: null }, errors: [{ type: 'FORBIDDEN', path: ['markPullRequestReadyForReview'], message: 'Resource not accessible by integration' }] });
+      }
+      pull.draft = false;
+      return void res.json({ data: { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } } });
+    }
     if (/\breviewThreads\s*\(/.test(body.query)) {
       const all = threads(String(vars.owner), String(vars.name), Number(vars.number));
       if (!all) return void res.json(notFound('NOT_FOUND', `Could not resolve to a Repository with the name '${String(vars.owner)}/${String(vars.name)}'.`));
@@ -46,7 +59,7 @@ export function graphqlRoutes(state: FakeGitHubState): Router {
       const pageInfo = { hasNextPage: end < all.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString('base64') : null };
       return void res.json({ data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo } } } } });
     }
-    res.json({ errors: [{ message: 'fake GitHub: only reviewThreads and resolveReviewThread are implemented' }] });
+    res.json({ errors: [{ message: 'fake GitHub: only reviewThreads, resolveReviewThread and markPullRequestReadyForReview are implemented' }] });
   });
   return router;
 }

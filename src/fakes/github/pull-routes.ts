@@ -54,7 +54,7 @@ export function pullRoutes(state: FakeGitHubState, apiUrl: () => string): Router
     '/repos/:owner/:repo/pulls/:number/comments',
     withRepo(state, read, ({ repo, pull }, req, res) => {
       const comments = state.reviewComments.filter((comment) => comment.repo === repo && comment.pullNumber === pull!.number);
-      res.json(paginate(req, res, comments).map(reviewCommentJson));
+      res.json(paginate(req, res, comments).map((comment) => reviewCommentJson(comment, apiUrl())));
     }),
   );
 

@@ -16,13 +16,16 @@ export function fail(res: Response, status: number, message: string, errors?: un
 
 export const notFound = (res: Response) => fail(res, 404, 'Not Found');
 
+/** The installation permissions a route needs (GitHub's fine-grained names); every installation may read metadata. */
+export type PermissionName = 'pull_requests' | 'contents' | 'checks' | 'statuses' | 'metadata' | 'issues';
+
 type Handler = (located: { repo: FakeRepository; pull: FakePull | undefined; who: FakeGitHubUser }, req: Request, res: Response) => Promise<unknown> | unknown;
 
 /**
  * Wraps a repository route: 404 for an unknown repository or pull request (also for a token that cannot see it, as
  * GitHub hides private repositories), 403 for a token without the permission, 403 for a JWT (Apps act as installations).
  */
-export function withRepo(state: FakeGitHubState, permission: { name: 'pull_requests' | 'contents'; write: boolean }, handler: Handler) {
+export function withRepo(state: FakeGitHubState, permission: { name: PermissionName; write: boolean }, handler: Handler) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const who = caller(res);
@@ -32,7 +35,7 @@ export function withRepo(state: FakeGitHubState, permission: { name: 'pull_reque
       if (who.kind === 'installation') {
         const { token } = who;
         if (token.installationId !== repo.installationId || (token.repositories && !token.repositories.includes(repo.name))) return notFound(res);
-        const granted = token.permissions[permission.name];
+        const granted = token.permissions[permission.name] ?? (permission.name === 'metadata' ? 'read' : undefined);
         if (!granted || (permission.write && granted !== 'write')) return fail(res, 403, 'Resource not accessible by integration');
       }
       const number = req.params.number === undefined ? undefined : Number(req.params.number);

@@ -23,6 +23,14 @@ export function repositoryJson(repo: FakeRepository, apiUrl: string): Json {
   };
 }
 
+/** GitHub's GraphQL node id of a pull request (the fake's: repository id and number, resolvable). */
+export const pullNodeId = (pull: Pick<FakePull, 'repo' | 'number'>) => `PR_kwDO${Buffer.from(`${pull.repo.id}:${pull.number}`).toString('base64url')}`;
+
+export function labelJson(repo: FakeRepository, name: string, apiUrl: string): Json {
+  const id = [...name].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, repo.id);
+  return { ...example('label'), id, node_id: `LA_${id.toString(36)}`, url: `${apiUrl}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(name)}`, name, description: null, color: 'ededed', default: false };
+}
+
 export function pullJson(pull: FakePull, apiUrl: string): Json {
   const shape = example('pull-request');
   const fullName = `${pull.repo.owner}/${pull.repo.name}`;
@@ -37,6 +45,7 @@ export function pullJson(pull: FakePull, apiUrl: string): Json {
   return {
     ...shape,
     id: pull.number + 7_000_000,
+    node_id: pullNodeId(pull),
     number: pull.number,
     url: `${apiUrl}/repos/${fullName}/pulls/${pull.number}`,
     html_url: `https://github.com/${fullName}/pull/${pull.number}`,
@@ -47,6 +56,15 @@ export function pullJson(pull: FakePull, apiUrl: string): Json {
     user: userJson(pull.user),
     draft: pull.draft,
     merged: pull.merged,
+    labels: (pull.labels ?? []).map((name) => labelJson(pull.repo, name, apiUrl)),
+    requested_reviewers: (pull.requestedReviewers ?? []).map(userJson),
+    requested_teams: [],
+    closed_at: pull.closedAt ?? null,
+    merged_at: pull.mergedAt ?? null,
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+    merged_by: null,
+    mergeable: pull.state === 'open' ? true : null,
+    mergeable_state: pull.state !== 'open' ? 'unknown' : pull.draft ? 'draft' : 'clean',
     created_at: pull.createdAt,
     head: branch(pull.headRef, pull.headSha),
     base: branch(pull.baseRef, pull.baseSha),
@@ -84,12 +102,16 @@ export function reviewJson(review: FakeReview): Json {
   return { ...example('pull-request-review'), id: review.id, body: review.body, state: review.state, commit_id: review.commitId, user: userJson(review.user), submitted_at: review.submittedAt };
 }
 
-export function reviewCommentJson(comment: FakeReviewComment): Json {
+export function reviewCommentJson(comment: FakeReviewComment, apiUrl: string): Json {
   const shape = example('pull-request-review-comment');
   delete shape.in_reply_to_id;
+  const fullName = `${comment.repo.owner}/${comment.repo.name}`;
   return {
     ...shape,
     id: comment.id,
+    url: `${apiUrl}/repos/${fullName}/pulls/comments/${comment.id}`,
+    pull_request_url: `${apiUrl}/repos/${fullName}/pulls/${comment.pullNumber}`,
+    html_url: `https://github.com/${fullName}/pull/${comment.pullNumber}#discussion_r${comment.id}`,
     pull_request_review_id: comment.reviewId,
     path: comment.path,
     body: comment.body,

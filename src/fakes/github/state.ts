@@ -29,6 +29,11 @@ export interface FakePull {
   headSha: string;
   baseSha: string;
   createdAt: string;
+  labels?: string[];
+  requestedReviewers?: FakeGitHubUser[];
+  closedAt?: string;
+  mergedAt?: string;
+  mergeCommitSha?: string;
 }
 
 export interface FakeIssueComment {
@@ -85,6 +90,50 @@ export interface PullFile {
   deletions: number;
 }
 
+/** A person's role on a repository (GitHub's base roles; `permission` is the legacy name: maintain → write, triage → read). */
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export interface FakeCollaborator {
+  repo: FakeRepository;
+  user: FakeGitHubUser;
+  role: FakeRole;
+}
+
+/** A check run on a commit, as a CI app would report it. */
+export interface FakeCheckRun {
+  id: number;
+  repo: FakeRepository;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | 'stale' | null;
+}
+
+/** A commit status (the older Statuses API), one per context: the latest wins. */
+export interface FakeCommitStatus {
+  id: number;
+  repo: FakeRepository;
+  sha: string;
+  context: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  targetUrl: string | null;
+  createdAt: string;
+}
+
+export type FakeReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
+export interface FakeReaction {
+  id: number;
+  repo: FakeRepository;
+  subject: { kind: 'issue-comment' | 'review-comment'; id: number };
+  content: FakeReactionContent;
+  user: FakeGitHubUser;
+  createdAt: string;
+}
+
+/** How a protected branch is remembered: repository names are case-insensitive on GitHub, branch names are not. */
+export const protectedKey = (repo: Pick<FakeRepository, 'owner' | 'name'>, branch: string) => `${repo.owner}/${repo.name}`.toLowerCase() + `:${branch}`;
+
 /** Everything the fake holds; the git repositories hold the code. */
 export class FakeGitHubState {
   readonly repositories: FakeRepository[] = [];
@@ -92,6 +141,14 @@ export class FakeGitHubState {
   readonly issueComments: FakeIssueComment[] = [];
   readonly reviews: FakeReview[] = [];
   readonly reviewComments: FakeReviewComment[] = [];
+  /** GitHub accounts `GET /user/{id}` and the collaborator endpoints know (the token's user is added on start). */
+  readonly users: FakeGitHubUser[] = [];
+  readonly collaborators: FakeCollaborator[] = [];
+  /** protectedKey(repo, branch): direct ref updates to these are refused (merging a pull request is not). */
+  readonly protectedBranches = new Set<string>();
+  readonly checkRuns: FakeCheckRun[] = [];
+  readonly statuses: FakeCommitStatus[] = [];
+  readonly reactions: FakeReaction[] = [];
   private nextId = 1000;
 
   id(): number {
@@ -106,8 +163,16 @@ export class FakeGitHubState {
     return this.pulls.find((pull) => pull.repo === repo && pull.number === number);
   }
 
-  /** Reads the branches' tips from git again (after a push). */
+  isProtected(repo: FakeRepository, branch: string): boolean {
+    return this.protectedBranches.has(protectedKey(repo, branch));
+  }
+
+  /**
+   * Reads the branches' tips from git again (after a push) while the pull request is open; a closed or merged one keeps
+   * the SHAs it closed with, as on GitHub (its head branch may be gone).
+   */
   async refresh(pull: FakePull): Promise<void> {
+    if (pull.state !== 'open' && pull.headSha !== '') return;
     pull.headSha = (await git(pull.repo.repoDir, 'rev-parse', `refs/heads/${pull.headRef}`)).trim();
     pull.baseSha = (await git(pull.repo.repoDir, 'rev-parse', `refs/heads/${pull.baseRef}`)).trim();
   }
