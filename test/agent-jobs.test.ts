@@ -33,8 +33,7 @@ test('the task union is validated on its own: an unknown role or a missing field
   const task = reviewTask('file:///repo', 'a'.repeat(40), 'b'.repeat(40));
   assert.ok(AgentTask.safeParse(task).success);
   assert.equal(AgentTask.safeParse({ ...task, role: 'merger' }).success, false);
-  const { repository: _dropped, ...incomplete } = task;
-  assert.equal(AgentTask.safeParse(incomplete).success, false);
+  assert.equal(AgentTask.safeParse({ ...task, repository: undefined }).success, false);
 });
 
 test('a local sandbox timeout is permanent (the single agent slot is not held three times over); an eviction is retried', () => {

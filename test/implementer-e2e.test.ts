@@ -18,13 +18,18 @@ import { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { toolResultsOf } from '../src/fakes/anthropic/messages.js';
 import { createLogger } from '../src/logger.js';
 import { AUTHOR_TOKEN, authorWorld, gitIn, PROJECT_ID, READ_ONLY_TOKEN, type AuthorWorld } from './helpers/gitlab-author-world.js';
-import { implementTask, scriptFix, type Fix } from './helpers/implementer-script.js';
+import { assignmentOf, implementTask, scriptFix, type Fix } from './helpers/implementer-script.js';
 import { GITHUB_REPO, GITHUB_TEST_TOKEN, startGitHubFixture, type GitHubFixture } from './helpers/github-fake.js';
 import { RUNNER_IMAGE, startKubernetes, type KubeWorld } from './helpers/kubernetes.js';
 import { createGitHubConnection, createGitHubForge } from '../src/activities/github/index.js';
 import { createKubernetesSandbox } from '../src/activities/sandbox/kubernetes/kubernetes-sandbox.js';
 
 const API_KEY = 'sk-ant-implementer-key-0123456789';
+
+/** Runs an activity in a mock activity context, keeping its result type (the SDK's `run` infers it as unknown). */
+function inActivity<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
+  return env.run<A, R, (...args: A) => Promise<R>>(fn, ...args);
+}
 const settings = { model: 'claude-test', timeoutMs: 120_000, maxTurns: 8, maxOutputTokens: 1024, tokenBudget: 100_000, heartbeatEveryMs: 1_000 };
 
 describe('implementer role, local sandbox → GitLab draft MR', () => {
@@ -54,8 +59,8 @@ describe('implementer role, local sandbox → GitLab draft MR', () => {
     scriptFix(model);
     const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'ticket:jira:APP-7', runId: 'run-1' }, activityId: '4' });
     const task = implementTask(`file://${world.bare}`, world.baseSha, world.repo.projectPath, 'gitlab');
-    const { model: _model, limits: _limits, ...assignment } = task;
-    const stored = await env.run(agent.runAgent, { assignment, timeoutMs: 60_000 });
+    const assignment = assignmentOf(task);
+    const stored = await inActivity(env, agent.runAgent, { assignment, timeoutMs: 60_000 });
 
     assert.equal(stored.digest.role, 'implementer');
     assert.deepEqual(stored.digest.role === 'implementer' ? stored.digest.commands.map((run) => run.exitCode) : [], [1, 0], 'the test failed before the fix and passed after');
@@ -70,7 +75,7 @@ describe('implementer role, local sandbox → GitLab draft MR', () => {
     assert.match(output.work.patch.patch, /-export const app = 1;\n\+export const app = 2;/);
 
     const author = createAuthorActivities({ forges: { gitlab: world.forge }, claims });
-    const published = await new MockActivityEnvironment().run(author.publishWork, {
+    const published = await inActivity(new MockActivityEnvironment(), author.publishWork, {
       repo: world.repo, claim: stored.claim, branch: 'forgebot/app-7', baseSha: world.baseSha, targetBranch: 'main',
       title: 'APP-7: make app 2', intro: 'forgebot implemented [APP-7] after its plan was approved.', labels: ['forgebot'],
     });
@@ -119,16 +124,16 @@ describe('implementer role, Kubernetes sandbox (the real runner in a pod) → Gi
     const agent = createAgentActivities({ sandbox, secrets: { anthropicApiKey: API_KEY, anthropicBaseUrl: model.url }, settings, claims });
     scriptFix(model, fix);
     const baseSha = github.feature.startSha;
-    const { model: _model, limits: _limits, ...assignment } = implementTask(`file://${github.feature.repo.dir}`, baseSha, GITHUB_REPO, 'github', fix);
+    const assignment = assignmentOf(implementTask(`file://${github.feature.repo.dir}`, baseSha, GITHUB_REPO, 'github', fix));
     const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'ticket:jira:APP-8', runId: 'run-2' }, activityId: '4' });
-    const stored = await env.run(agent.runAgent, { assignment, timeoutMs: 60_000 });
+    const stored = await inActivity(env, agent.runAgent, { assignment, timeoutMs: 60_000 });
     assert.deepEqual(stored.digest.role === 'implementer' ? stored.digest.commands.map((run) => run.exitCode) : [], [1, 0]);
     assert.ok(kube.fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/jobs')), 'it ran as a Kubernetes Job');
 
     const forge = createGitHubForge(createGitHubConnection({ kind: 'token', token: GITHUB_TEST_TOKEN }, { baseUrl: github.github.url, timeoutMs: 10_000 }));
     const repo = { forge: 'github' as const, projectId: GITHUB_REPO, projectPath: GITHUB_REPO };
     const author = createAuthorActivities({ forges: { github: forge }, claims });
-    const published = await new MockActivityEnvironment().run(author.publishWork, {
+    const published = await inActivity(new MockActivityEnvironment(), author.publishWork, {
       repo, claim: stored.claim, branch: 'forgebot/app-8', baseSha, targetBranch: 'main', title: 'APP-8: a is 2', intro: 'forgebot implemented APP-8.',
     });
     const git = (...args: string[]) => github.feature.repo.git(...args);

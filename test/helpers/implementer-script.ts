@@ -1,3 +1,4 @@
+import type { AgentAssignment } from '../../src/activities/agent-activities.js';
 import type { ImplementTask } from '../../src/domain/agent-task.js';
 import { RepoSettings } from '../../src/domain/review-settings.js';
 import type { FakeAnthropic } from '../../src/fakes/anthropic/fake-anthropic.js';
@@ -42,4 +43,10 @@ export function scriptFix(model: FakeAnthropic, fix: Fix = APP_FIX): void {
     { content: [toolUse('run_command', { name: 'test' })] },
     { content: [toolUse('submit_work', { summary: 'Set app to 2 @all ![x](https://evil.example/p.png); the test passes now.', commit_message: 'Make app 2\n\nAPP-7 asks for it.' })] },
   );
+}
+
+/** The task as a workflow asks for it: without the model and limits, which the agent-worker adds. */
+export function assignmentOf(task: ImplementTask): Extract<AgentAssignment, { role: 'implementer' }> {
+  const { role, subject, forge, repositoryPath, repository, goal, settings } = task;
+  return { role, subject, forge, repositoryPath, repository, goal, settings };
 }
