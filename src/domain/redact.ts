@@ -10,9 +10,70 @@ const SECRET_PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
 
-/** Replaces token-like strings, and each of the given secrets, with `[redacted]`. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let clean = SECRET_PATTERNS.reduce((result, pattern) => result.replace(pattern, '[redacted]'), text);
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+const REDACTED = '[redacted]';
+/** Shorter known secrets are replaced only as they are (their encodings would match ordinary text). */
+const MIN_ENCODED_SECRET = 8;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * The base64 forms of `secret` wherever it sits in a longer base64 text: encoded at each of the three byte alignments,
+ * without the characters at either end that depend on its neighbours.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').replace(/=+$/, '');
+    const start = Math.ceil((shift * 4) / 3);
+    const end = Math.floor(((shift + bytes.length) * 4) / 3);
+    const core = encoded.slice(start, end);
+    if (core.length >= MIN_ENCODED_SECRET) forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
+}
+
+/** Every way a known secret may appear in text forgebot handles: as is, JSON-escaped, URL-encoded, hex, base64. */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_ENCODED_SECRET) return [secret];
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), hex, hex.toUpperCase(), ...base64Forms(secret)];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/** A secret split across lines (a wrapped paste, a string concatenated over lines): whitespace between any characters. */
+function splitPattern(secret: string): RegExp {
+  return new RegExp([...secret].map(escapeRegExp).join('(?:\\s|\\\\n)*'), 'g');
+}
+
+/** Replaces each of the given secrets, in any of its forms, with `[redacted]`. */
+function redactKnown(text: string, secrets: readonly string[]): string {
+  let clean = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of secretForms(secret)) clean = clean.split(form).join(REDACTED);
+    if (secret.length >= MIN_ENCODED_SECRET && secret.length <= 512) clean = clean.replace(splitPattern(secret), REDACTED);
+  }
   return clean;
+}
+
+/** Replaces token-like strings, and each of the given secrets in any of its forms, with `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  return redactKnown(SECRET_PATTERNS.reduce((result, pattern) => result.replace(pattern, REDACTED), text), secrets);
+}
+
+/** True when any of the secrets appears in `text` in any form `redactSecrets` knows. */
+export function containsSecret(text: string, secrets: readonly string[]): boolean {
+  return redactKnown(text, secrets) !== text;
+}
+
+/** Every string in a JSON-shaped value redacted (object keys too): nothing of a result is left out. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return redactSecrets(node, secrets);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, inner]) => [redactSecrets(key, secrets), walk(inner)]));
+    return node;
+  };
+  return walk(value) as T;
 }

@@ -3,7 +3,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import type { ImplementResult, ImplementTask } from '../../../domain/agent-task.js';
 import { MAX_COMMAND_OUTPUT_CHARS, type AgentPatch, type CommandRun } from '../../../domain/patch.js';
-import { redactSecrets } from '../../../domain/redact.js';
+import { containsSecret, redactSecrets } from '../../../domain/redact.js';
 import { costOf } from '../../../domain/usage-cost.js';
 import { checkoutRepository } from '../../checkout.js';
 import { collectPatch, createEditTools, patchScopeProblems } from '../../edit-tools/index.js';
@@ -20,10 +20,10 @@ function loopLimits(limits: ImplementTask['limits']): LoopLimits {
   return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
 }
 
-/** True when any known secret (or its base64) appears in the patch: such a patch is never handed back. */
+/** True when any known secret, in any encoding redaction knows, appears in the patch or a changed file. */
 function patchCarriesSecret(patch: AgentPatch, secrets: readonly string[]): boolean {
-  const haystacks = [patch.patch, ...patch.files.map((file) => (file.action === 'delete' ? '' : Buffer.from(file.contentBase64, 'base64').toString('latin1')))];
-  return secrets.some((secret) => secret.length >= 8 && haystacks.some((text) => text.includes(secret)));
+  const texts = [patch.patch, ...patch.files.map((file) => (file.action === 'delete' ? '' : Buffer.from(file.contentBase64, 'base64').toString('utf8')))];
+  return texts.some((text) => containsSecret(text, secrets));
 }
 
 /**
