@@ -1,0 +1,60 @@
+// Fakes of the activities the generic-agent-jobs code calls (readRunSettings, runAgent, publishStoredReview), on top
+// of a World: the agent's output goes behind a real claim check (putJson/getJson, content-addressed refs) kept in memory.
+import type { AgentActivities } from '../../src/activities/agent-activities.js';
+import { outputClaimKind } from '../../src/activities/agent-activities.js';
+import { digestOf } from '../../src/activities/agent-digest.js';
+import type { ClaimCheckStore } from '../../src/activities/claim-check/claim-check-store.js';
+import { missing, refFor, verifyBody } from '../../src/activities/claim-check/content-address.js';
+import { getJson, putJson } from '../../src/activities/claim-check/json-claims.js';
+import type { ForgeActivities } from '../../src/activities/forge-activities.js';
+import type { RunSettingsActivities } from '../../src/activities/run-settings-activities.js';
+import { AgentOutput } from '../../src/domain/agent-task.js';
+import type { RunSettings } from '../../src/workflows/definitions.js';
+import type { World } from './replay-world.js';
+
+/** A claim-check store in memory, with the file store's references and checks. */
+export function memoryClaimStore(): ClaimCheckStore {
+  const bodies = new Map<string, Uint8Array>();
+  return {
+    put: async (kind, body) => {
+      const ref = refFor('file', kind, body);
+      bodies.set(ref.key, body);
+      return ref;
+    },
+    get: async (ref) => {
+      const body = bodies.get(ref.key);
+      if (!body) throw missing(ref);
+      return verifyBody(ref, body);
+    },
+    prune: async () => 0,
+    close: async () => undefined,
+  };
+}
+
+export type GenericMainActivities = Pick<ForgeActivities, 'fetchChange' | 'publishReview' | 'publishStoredReview' | 'reportFailure'> & RunSettingsActivities;
+
+/** Main-queue and agent-queue activities of the current code; `settings` is what the worker is configured with. */
+export function genericActivities(world: World, settings: () => RunSettings, claims = memoryClaimStore()) {
+  const main: GenericMainActivities = {
+    ...world.forge,
+    readRunSettings: async () => {
+      world.calls.push('readRunSettings');
+      return settings();
+    },
+    publishStoredReview: async (_ref, claim) => {
+      world.calls.push('publishStoredReview');
+      const output = await getJson(claims, claim, AgentOutput);
+      if (output.role !== 'reviewer') throw new Error(`claim ${claim.key} holds a ${output.role} output`);
+      return world.publish(output.review);
+    },
+  };
+  const agent: Pick<AgentActivities, 'runAgent'> = {
+    runAgent: async ({ assignment }) => {
+      world.calls.push('runAgent');
+      if (assignment.role !== 'reviewer') throw new Error(`this world only reviews, not ${assignment.role}`);
+      const output = { role: 'reviewer', review: await world.review(assignment.change) } satisfies AgentOutput;
+      return { claim: await putJson(claims, outputClaimKind(output.role), output), digest: digestOf(output) };
+    },
+  };
+  return { main, agent };
+}

@@ -1,0 +1,131 @@
+// The scenarios test/replay/record-histories.ts records: each drives one review workflow to its close.
+// Like replay-world.ts, only types are imported from modules that did not exist at commit 773b8d3.
+import assert from 'node:assert/strict';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { reviewWorkflow } from '../../src/workflows/review.js';
+import { cancelReviewSignal, changeClosedSignal, type ReviewStatus, type RunSettings } from '../../src/workflows/definitions.js';
+import { sha, type World } from './replay-world.js';
+
+export type Handle = WorkflowHandle<typeof reviewWorkflow>;
+
+/** What a scenario can do: push a head SHA (signal-with-start, as the webhook does) and wait on the workflow. */
+export interface Drive {
+  world: World;
+  /** Pushes `headSha`; answers the handle of the run the signal reached. */
+  push(headSha: string): Promise<Handle>;
+  status(handle: Handle): Promise<ReviewStatus>;
+  until(what: string, check: () => boolean | Promise<boolean>): Promise<void>;
+  /** Upgrade scenarios only: stops the main worker running the old code and starts one on the current code. */
+  upgrade(): Promise<void>;
+}
+
+export interface Scenario {
+  settings?: Partial<RunSettings>;
+  /** Begins on the workflow code of commit 773b8d3 and is upgraded mid-flight (needs --old-tree). */
+  upgrade?: true;
+  /** Drives one workflow to its close; answers the runs to record, by file name (without the -v2 suffix). */
+  run(drive: Drive): Promise<Record<string, Handle>>;
+}
+
+async function closeAndWait(handle: Handle, reason: 'closed' | 'merged'): Promise<void> {
+  await handle.signal(changeClosedSignal, { reason });
+  assert.equal((await handle.result()).phase, 'closed');
+}
+
+export const scenarios: Record<string, Scenario> = {
+  'review-lifecycle': {
+    run: async ({ world, push, status, until }) => {
+      const handle = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(handle)).lastReviewedSha === sha(1));
+      world.hang.add(sha(2));
+      await push(sha(2));
+      await until('sha2 review running', async () => (await status(handle)).reviewingSha === sha(2));
+      await handle.signal(cancelReviewSignal, { by: 'oncall', reason: 'model outage' });
+      await until('operator cancel done', async () => {
+        const now = await status(handle);
+        return now.reviewsCancelled === 1 && now.phase === 'waiting';
+      });
+      await push(sha(3));
+      await until('sha3 re-reviewed', async () => (await status(handle)).lastReviewedSha === sha(3));
+      await closeAndWait(handle, 'merged');
+      assert.deepEqual([world.reviewsStarted, world.reviewsCancelled, world.published], [[sha(1), sha(2), sha(3)], [sha(2)], [sha(1), sha(3)]]);
+      return { 'review-lifecycle': handle };
+    },
+  },
+  'review-push-cancels': {
+    run: async ({ world, push, status, until }) => {
+      world.hang.add(sha(1));
+      const handle = await push(sha(1));
+      await until('sha1 review running', async () => (await status(handle)).reviewingSha === sha(1));
+      await push(sha(2));
+      await until('sha2 reviewed', async () => (await status(handle)).lastReviewedSha === sha(2));
+      assert.equal((await status(handle)).reviewsCancelled, 1);
+      await closeAndWait(handle, 'closed');
+      assert.deepEqual([world.reviewsCancelled, world.published], [[sha(1)], [sha(2)]]);
+      return { 'review-push-cancels': handle };
+    },
+  },
+  'review-continue-as-new': {
+    settings: { reviewsPerRun: 2 },
+    run: async ({ world, push, status, until }) => {
+      const first = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(first)).reviewsCompleted === 1);
+      await push(sha(2));
+      await until('first run continued as new', async () => (await first.describe()).status.name === 'CONTINUED_AS_NEW');
+      const second = await push(sha(3));
+      assert.notEqual((await second.describe()).runId, (await first.describe()).runId);
+      await until('sha3 reviewed in the new run', async () => (await status(second)).reviewsCompleted === 3);
+      await closeAndWait(second, 'closed');
+      assert.deepEqual(world.published, [sha(1), sha(2), sha(3)]);
+      return { 'review-continue-as-new-run1': first, 'review-continue-as-new-run2': second };
+    },
+  },
+  'review-failure': {
+    run: async ({ world, push, status, until }) => {
+      world.unauthorized.add(sha(1));
+      const handle = await push(sha(1));
+      await until('failure reported', async () => world.failures.length === 1 && (await status(handle)).phase === 'failed');
+      assert.match(world.failures[0] ?? '', /ERR_MODEL_UNAUTHORIZED: 401 invalid x-api-key/);
+      await push(sha(2));
+      await until('sha2 reviewed', async () => (await status(handle)).lastReviewedSha === sha(2));
+      await closeAndWait(handle, 'closed');
+      assert.deepEqual([world.reviewsStarted, world.published], [[sha(1), sha(2)], [sha(2)]]);
+      return { 'review-failure': handle };
+    },
+  },
+  'review-draft-and-reviews-off': {
+    run: async ({ world, push, status, until }) => {
+      world.draft = true;
+      const handle = await push(sha(1));
+      await until('draft read and skipped', async () => world.fetched.length === 1 && (await status(handle)).phase === 'waiting');
+      world.draft = false;
+      world.reviewerEnabled = false;
+      await push(sha(2));
+      await until('reviews-off note published', async () => world.published.length === 1 && (await status(handle)).phase === 'waiting');
+      await closeAndWait(handle, 'closed');
+      assert.deepEqual([world.reviewsStarted, world.published, (await status(handle)).lastReviewedSha], [[], [sha(2)], undefined]);
+      return { 'review-draft-and-reviews-off': handle };
+    },
+  },
+  // A workflow started by the old code: sha1 reviewed and sha2's review running when the main worker is replaced by
+  // one on the current code, which replays the old part, cancels sha2 on the next push and reviews sha3 the new way.
+  'review-upgrade-mid-flight': {
+    upgrade: true,
+    run: async ({ world, push, status, until, upgrade }) => {
+      const handle = await push(sha(1));
+      await until('sha1 reviewed by the old code', async () => (await status(handle)).lastReviewedSha === sha(1));
+      world.hang.add(sha(2));
+      await push(sha(2));
+      await until('sha2 review running', async () => (await status(handle)).reviewingSha === sha(2));
+      await upgrade();
+      assert.equal((await status(handle)).reviewingSha, sha(2), 'the current code replayed the old part of the history');
+      await push(sha(3));
+      await until('sha3 reviewed by the current code', async () => (await status(handle)).lastReviewedSha === sha(3));
+      await closeAndWait(handle, 'merged');
+      assert.deepEqual([world.reviewsStarted, world.reviewsCancelled, world.published], [[sha(1), sha(2), sha(3)], [sha(2)], [sha(1), sha(3)]]);
+      const steps = world.calls.filter((call) => call !== 'fetchChange');
+      assert.deepEqual(steps, ['runReviewAgent', 'publishReview', 'runReviewAgent', 'readRunSettings', 'runAgent', 'publishStoredReview']);
+      return { 'review-upgrade-mid-flight': handle };
+    },
+  },
+};
