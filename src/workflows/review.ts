@@ -107,12 +107,12 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   async function reviewAndPublish(request: ReviewRequest, change: Awaited<ReturnType<ForgeActivities['fetchChange']>>, settings: RunSettings, generic: boolean): Promise<{ outcome: PublishOutcome; digest: StoredAgentRun<'reviewer'>['digest'] }> {
     const agent = agentActivities(settings);
     if (generic) {
-      const stored = await agentStep.run(change.headSha, () => agent.runAgent({ assignment: { role: 'reviewer', request, change }, timeoutMs: settings.agentTimeoutMs }));
+      const stored = await agentStep.run(() => agent.runAgent({ assignment: { role: 'reviewer', request, change }, timeoutMs: settings.agentTimeoutMs }));
       if (stored.digest.role !== 'reviewer') throw new Error(`the agent answered as ${stored.digest.role}`);
       setPhase('publishing', `publishing ${stored.digest.findings} findings for ${change.headSha.slice(0, 12)}`);
       return { outcome: await forge.publishStoredReview(ref, stored.claim), digest: stored.digest };
     }
-    const result = await agentStep.run(change.headSha, () => agent.runReviewAgent(request, change));
+    const result = await agentStep.run(() => agent.runReviewAgent(request, change));
     setPhase('publishing', `publishing ${result.findings.length} findings for ${change.headSha.slice(0, 12)}`);
     const outcome = await forge.publishReview(ref, result);
     const digest: StoredAgentRun<'reviewer'>['digest'] = {
