@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { sign } from '@octokit/webhooks-methods';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
-import { reviewWorkflowId } from '../src/domain/change-ref.js';
-import type { ReviewRequest } from '../src/domain/review-request.js';
+import { workflowIdFor } from '../src/domain/subject-ref.js';
 import { createLogger } from '../src/logger.js';
 import { startWebhookServer } from '../src/webhooks/server.js';
 
@@ -24,11 +23,11 @@ const server = await startWebhookServer({
   logger: createLogger('silent'),
   dedupePrefix: `forgebot-bench:${randomUUID()}:`,
   starter: {
-    startOrSignal: async (request: ReviewRequest) => {
+    start: async (kind, subject) => {
       started += 1;
-      return { workflowId: reviewWorkflowId(request.ref) };
+      return { workflowId: workflowIdFor(kind, subject) };
     },
-    close: async () => 'not-running' as const,
+    signal: async () => 'not-running' as const,
     ping: async () => undefined,
   },
 });

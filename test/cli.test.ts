@@ -64,3 +64,13 @@ test('forgebot reviews: lists running reviews as JSON; an unknown workflow is on
     await env.teardown();
   }
 });
+
+test('forgebot reviews --kind: an unregistered kind of workflow is one line on stderr and exit code 2, before connecting', async () => {
+  await assert.rejects(forgebot(['reviews', 'list', '--kind', 'sentry-fix'], { TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'warn' }), (error: { code?: number; stderr?: string }) => {
+    assert.equal(error.code, 2);
+    assert.match(error.stderr ?? '', /^forgebot reviews: unknown workflow kind "sentry-fix" \(known: review\)$/m);
+    return true;
+  });
+  const { stdout } = await forgebot(['reviews', 'status', '--help']);
+  assert.match(stdout, /--kind <kind>/);
+});

@@ -118,7 +118,8 @@ describe('review workflow', () => {
     const full: ReviewSettings = { debounceMs: 200, reviewDrafts: false, agentTaskQueue, agentTimeoutMs: 60_000, reviewsPerRun: 50, ...settings };
     const activities = { ...world.forge, ...createRunSettingsActivities(() => full) };
     const main = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-    const agent = await Worker.create({ connection: env.nativeConnection, taskQueue: agentTaskQueue, activities: world.agent, maxConcurrentActivityTaskExecutions: 1 });
+    // Heartbeats as often as the real agent-worker's (its 2 s), or a cancel waits up to 0.8 × the heartbeat timeout to reach the job.
+    const agent = await Worker.create({ connection: env.nativeConnection, taskQueue: agentTaskQueue, activities: world.agent, maxConcurrentActivityTaskExecutions: 1, maxHeartbeatThrottleInterval: '200ms', defaultHeartbeatThrottleInterval: '200ms' });
     const start = async (headSha: string) => {
       world.head = headSha;
       const handle = await env.client.workflow.signalWithStart('reviewWorkflow', {

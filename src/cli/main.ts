@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { runAgentWorker } from './commands/agent-worker.js';
 import { runDev } from './commands/dev.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
-import { ReviewsUsageError, runReviewsCommand } from './commands/reviews.js';
+import { parseWorkflowKind, ReviewsUsageError, runReviewsCommand } from './commands/reviews.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
 import { runWorker } from './commands/worker.js';
@@ -70,24 +70,37 @@ const operator = (run: (config: Config) => Promise<void>) => async () => {
     process.exitCode = 2;
   }
 };
-const reviews = program.command('reviews').description('operate review workflows: list, status, cancel (the Temporal Web UI shows the same)');
+const reviews = program.command('reviews').description('operate review workflows (or, with --kind, another kind): list, status, cancel (the Temporal Web UI shows the same)');
+const kindOption = ['--kind <kind>', 'the kind of workflow (default review)'] as const;
+/** `--kind` as a workflow kind: an unknown one is a usage error. */
+const kindOf = (value: string | undefined) => (value === undefined ? {} : { workflowKind: parseWorkflowKind(value) });
 reviews
   .command('list')
-  .description('running review workflows, newest first')
+  .description('running review workflows (or workflows of --kind), newest first')
+  .option(...kindOption)
   .option('--repository <path>', 'only this repository (group/project or owner/repo)')
   .option('--phase <phase>', 'only this phase (waiting, debouncing, reviewing, publishing, failed)')
+  .option('--subject <key>', 'only the workflow of this subject (change:gitlab:42:7, sentry-issue:acme:123, jira-ticket:PROJ-7)')
   .option('--json', 'print JSON')
-  .action((options: { repository?: string; phase?: string; json?: boolean }) =>
-    operator((config) => runReviewsCommand(config, { kind: 'list', filters: { ...(options.repository && { repository: options.repository }), ...(options.phase && { phase: options.phase }) }, json: options.json === true }))(),
+  .action((options: { kind?: string; repository?: string; phase?: string; subject?: string; json?: boolean }) =>
+    operator((config) => {
+      const { workflowKind } = kindOf(options.kind);
+      const filters = { ...(workflowKind && { kind: workflowKind }), ...(options.repository && { repository: options.repository }), ...(options.phase && { phase: options.phase }), ...(options.subject && { subject: options.subject }) };
+      return runReviewsCommand(config, { kind: 'list', filters, json: options.json === true });
+    })(),
   );
 reviews
-  .command('status <workflow-id>')
-  .description("a review workflow's status: phase, SHAs, last usage, cost and error")
-  .action((workflowId: string) => operator((config) => runReviewsCommand(config, { kind: 'status', workflowId }))());
+  .command('status <workflow-id-or-subject>')
+  .description("a review workflow's status: phase, SHAs, last usage, cost and error (by workflow id or subject key)")
+  .option(...kindOption)
+  .action((target: string, options: { kind?: string }) => operator((config) => runReviewsCommand(config, { kind: 'status', target, ...kindOf(options.kind) }))());
 reviews
-  .command('cancel <workflow-id>')
+  .command('cancel <workflow-id-or-subject>')
   .description('stop the running review of a change (its agent job is killed); the next push is reviewed as usual')
+  .option(...kindOption)
   .option('--reason <text>', 'why, recorded in the workflow status')
-  .action((workflowId: string, options: { reason?: string }) => operator((config) => runReviewsCommand(config, { kind: 'cancel', workflowId, ...(options.reason && { reason: options.reason }) }))());
+  .action((target: string, options: { kind?: string; reason?: string }) =>
+    operator((config) => runReviewsCommand(config, { kind: 'cancel', target, ...kindOf(options.kind), ...(options.reason && { reason: options.reason }) }))(),
+  );
 
 await program.parseAsync(process.argv);

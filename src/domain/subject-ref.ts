@@ -40,3 +40,32 @@ export function subjectLabel(subject: SubjectRef): string {
       return subject.key;
   }
 }
+
+/** The kind of a subject: `change`, `sentry-issue`, `jira-ticket`. */
+export type SubjectKind = SubjectRef['kind'];
+
+/** The subject of a change's work. */
+export function changeSubject(change: ChangeRef): Extract<SubjectRef, { kind: 'change' }> {
+  return { kind: 'change', change };
+}
+
+/** Escapes the characters that separate (`:`), tag (`{`, `}`) or escape (`%`) a key, so that the key is injective. */
+function keyPart(value: string | number): string {
+  return String(value).replace(/[%:{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * A stable, collision-free key of a subject: `change:gitlab:42:7`, `change:github:octo/repo:7`, `sentry-issue:acme:123`,
+ * `jira-ticket:PROJ-7`. Free-form parts are escaped (`%3A` for `:`), so two different subjects never share a key. It
+ * names the subject in dedupe keys and in the `ForgebotSubject` search attribute.
+ */
+export function subjectKey(subject: SubjectRef): string {
+  switch (subject.kind) {
+    case 'change':
+      return `change:${subject.change.forge}:${keyPart(subject.change.projectId)}:${subject.change.number}`;
+    case 'sentry-issue':
+      return `sentry-issue:${keyPart(subject.org)}:${keyPart(subject.issueId)}`;
+    case 'jira-ticket':
+      return `jira-ticket:${keyPart(subject.key)}`;
+  }
+}

@@ -8,14 +8,14 @@ import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
 import { webhookMetrics } from './metrics.js';
-import type { ReviewStarter } from './review-starter.js';
+import type { WorkflowStarter } from './workflow-starter.js';
 
-export type { ReviewStarter } from './review-starter.js';
+export type { WorkflowStarter } from './workflow-starter.js';
 
 export interface WebhookAppDeps {
   config: Pick<Config, 'GITLAB_WEBHOOK_SECRET' | 'GITHUB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS'>;
   redis: Redis;
-  starter: ReviewStarter;
+  starter: WorkflowStarter;
   logger: Logger;
   /** Redis key prefix for dedupe (tests isolate themselves with it); default `forgebot:dedupe:`. */
   dedupePrefix?: string;

@@ -1,10 +1,12 @@
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
+import { changeSubject } from '../domain/subject-ref.js';
 import type { Logger } from '../logger.js';
+import { changeClosedSignal, newRevisionSignal } from '../workflows/definitions.js';
 import type { Claim, Dedupe } from './dedupe.js';
 import { deliveryKey, revisionKey } from './dedupe-keys.js';
-import type { ReviewStarter } from './review-starter.js';
 import { withTimeout } from './with-timeout.js';
+import { signalOf, type WorkflowStarter } from './workflow-starter.js';
 
 /** What a webhook asks of forgebot about one change, on any forge (decided by a pure per-forge function). */
 export type ChangeAction =
@@ -24,7 +26,7 @@ const workflowDown = reply(503, { error: 'workflow service unavailable; redelive
 
 export interface DispatchDeps {
   dedupe: Dedupe;
-  starter: ReviewStarter;
+  starter: WorkflowStarter;
 }
 
 /** What a forge's webhook route needs (GitLab, GitHub). */
@@ -51,10 +53,11 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
     return reply(202, { status: 'ignored', reason: action.reason });
   }
   const ref = action.kind === 'review' ? action.request.ref : action.ref;
+  const subject = changeSubject(ref);
   const keys =
     action.kind === 'review'
-      ? [deliveryKey(ref, dedupeId, `review:${action.request.headSha}`), revisionKey(ref, action.request.headSha)]
-      : [deliveryKey(ref, dedupeId, action.reason)];
+      ? [deliveryKey(subject, dedupeId, `review:${action.request.headSha}`), revisionKey(subject, action.request.headSha)]
+      : [deliveryKey(subject, dedupeId, action.reason)];
   let claim: Claim;
   try {
     claim = await withTimeout(() => deps.dedupe.claim(keys), REDIS_TIMEOUT_MS, 'redis claim');
@@ -69,11 +72,13 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
 
   try {
     if (action.kind === 'review') {
-      const { workflowId } = await withTimeout(() => deps.starter.startOrSignal(action.request), WORKFLOW_TIMEOUT_MS, 'start review workflow');
+      const revision = signalOf(newRevisionSignal, action.request);
+      const { workflowId } = await withTimeout(() => deps.starter.start('review', subject, revision), WORKFLOW_TIMEOUT_MS, 'start review workflow');
       log.info({ workflowId, ref, headSha: action.request.headSha }, 'review requested');
       return reply(202, { status: 'accepted', workflowId });
     }
-    const outcome = await withTimeout(() => deps.starter.close(action.ref, { reason: action.reason }), WORKFLOW_TIMEOUT_MS, 'signal close');
+    const closed: ChangeClosed = { reason: action.reason };
+    const outcome = await withTimeout(() => deps.starter.signal('review', subject, changeClosedSignal.name, [closed]), WORKFLOW_TIMEOUT_MS, 'signal close');
     log.info({ ref, reason: action.reason, outcome }, 'change closed');
     await forgetLastRevision(deps, log, action);
     return reply(202, { status: outcome === 'signalled' ? action.reason : 'not-running' });
@@ -90,7 +95,7 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
 async function forgetLastRevision(deps: DispatchDeps, log: Logger, action: Extract<ChangeAction, { kind: 'close' }>): Promise<void> {
   const { lastSha } = action;
   if (lastSha === undefined) return;
-  await withTimeout(() => deps.dedupe.forget([revisionKey(action.ref, lastSha)]), REDIS_TIMEOUT_MS, 'redis forget').catch((error: unknown) => {
+  await withTimeout(() => deps.dedupe.forget([revisionKey(changeSubject(action.ref), lastSha)]), REDIS_TIMEOUT_MS, 'redis forget').catch((error: unknown) => {
     log.warn({ err: error, ref: action.ref }, 'could not forget the closed change revision; a reopen at the same head is a duplicate until it expires');
   });
 }

@@ -1,24 +1,28 @@
-import type { ChangeRef } from '../domain/change-ref.js';
+import { subjectKey, type SubjectRef } from '../domain/subject-ref.js';
 
 /**
- * The Redis keys (before the dedupe prefix) for one change, on any forge. Every key of a change shares the `{…}`
- * hash tag, so a claim over several of them stays in one slot on Redis Cluster.
+ * The Redis keys (before the dedupe prefix) for one subject (a change on any forge, a Sentry issue, a Jira ticket).
+ * Every key of a subject shares the `{subject key}` hash tag, so a claim over several of them stays in one slot on
+ * Redis Cluster; the subject key escapes `{`, `}` and `:`, so neither the tag nor the key can be forged by a name.
  */
-function subject(ref: ChangeRef): string {
-  return `{${ref.forge}:${ref.projectId}:${ref.number}}`;
+function tag(subject: SubjectRef): string {
+  return `{${subjectKey(subject)}}`;
 }
 
 /**
- * A delivery of an event about `ref`. GitLab's X-Gitlab-Event-UUID is shared by every event one GitLab request or job
- * sends to a hook (one push updating two merge requests sends both with the same UUID), so the key also names the
- * change and what happened to it; `deliveryId` is the forge's stable delivery id (GitLab's `Idempotency-Key`,
+ * A delivery of an event about `subject`. GitLab's X-Gitlab-Event-UUID is shared by every event one GitLab request or
+ * job sends to a hook (one push updating two merge requests sends both with the same UUID), so the key also names the
+ * subject and what happened to it; `deliveryId` is the source's stable delivery id (GitLab's `Idempotency-Key`,
  * GitHub's `X-GitHub-Delivery`, both kept across redeliveries).
  */
-export function deliveryKey(ref: ChangeRef, deliveryId: string, what: string): string {
-  return `${subject(ref)}:delivery:${deliveryId}:${what}`;
+export function deliveryKey(subject: SubjectRef, deliveryId: string, what: string): string {
+  return `${tag(subject)}:delivery:${deliveryId}:${what}`;
 }
 
-/** One revision of a change: a second delivery of the same head SHA (another hook, a resend) reviews nothing. */
-export function revisionKey(ref: ChangeRef, headSha: string): string {
-  return `${subject(ref)}:sha:${headSha}`;
+/**
+ * One revision of a subject (a change's head SHA): a second delivery of the same revision (another hook, a resend)
+ * starts nothing.
+ */
+export function revisionKey(subject: SubjectRef, revision: string): string {
+  return `${tag(subject)}:revision:${revision}`;
 }

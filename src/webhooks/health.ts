@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { ReviewStarter } from './review-starter.js';
 import { withTimeout } from './with-timeout.js';
+import type { WorkflowStarter } from './workflow-starter.js';
 
 /** Each dependency gets this long to answer a readiness probe (Kubernetes' default probe timeout is 1 s; set it to 3 s). */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -20,7 +20,7 @@ async function check(what: string, probe: () => Promise<unknown>): Promise<strin
  * `GET /healthz`: 200 while the process can answer. `GET /readyz`: 200 when Redis answers PING and the workflow service
  * answers `starter.ping()`; otherwise 503 `{ status: 'unavailable', checks: { redis, temporal } }` naming the one down.
  */
-export function healthRoutes(deps: { redis: Redis; starter: ReviewStarter }): Router {
+export function healthRoutes(deps: { redis: Redis; starter: Pick<WorkflowStarter, 'ping'> }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -80,4 +80,6 @@ export const searchAttributes = {
   repository: defineSearchAttributeKey('ForgebotRepository', SearchAttributeType.KEYWORD),
   changeNumber: defineSearchAttributeKey('ForgebotChangeNumber', SearchAttributeType.INT),
   phase: defineSearchAttributeKey('ForgebotPhase', SearchAttributeType.KEYWORD),
+  /** The subject's key (`subjectKey`, e.g. `change:gitlab:42:7`), set when the workflow starts. */
+  subject: defineSearchAttributeKey('ForgebotSubject', SearchAttributeType.KEYWORD),
 } as const;

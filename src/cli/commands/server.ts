@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { startWebhookServer } from '../../webhooks/server.js';
-import { createTemporalReviewStarter } from '../../webhooks/temporal-review-starter.js';
+import { createTemporalWorkflowStarter } from '../../webhooks/temporal-workflow-starter.js';
 import { lazyTemporalClient } from '../../workers/temporal-connection.js';
 import { onShutdown } from '../process-lifecycle.js';
 
@@ -16,7 +16,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   const client = lazyTemporalClient(config);
-  const starter = createTemporalReviewStarter(client, config.TEMPORAL_TASK_QUEUE);
+  const starter = createTemporalWorkflowStarter(client, { taskQueues: { main: config.TEMPORAL_TASK_QUEUE } });
   const server = await startWebhookServer({ config, redis, starter, logger });
   logger.info({ url: server.url }, 'webhook server listening');
   return {

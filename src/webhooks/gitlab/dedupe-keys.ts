@@ -1,2 +1,2 @@
-// The dedupe keys are shared by every forge (src/webhooks/dedupe-keys.ts); GitLab's keys are unchanged.
+// The dedupe keys are shared by every source (src/webhooks/dedupe-keys.ts), keyed by subject.
 export { deliveryKey, revisionKey } from '../dedupe-keys.js';
