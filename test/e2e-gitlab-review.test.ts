@@ -130,6 +130,7 @@ describe('GitLab merge request review, end to end', () => {
   test('merging the MR ends the workflow', async () => {
     const merge = structuredClone(open.json) as { object_attributes: Record<string, unknown> };
     merge.object_attributes.action = 'merge';
+    gitlab.setMergeRequestState(1, 1, 'merged'); // the workflow ends only when the forge confirms it
     const response = await deliver(stack.server.url, { ...open.headers, 'X-Gitlab-Token': TEST_SECRET, 'X-Gitlab-Event-UUID': randomUUID() }, JSON.stringify(merge));
     assert.equal(response.json.status, 'merged');
     const final = await handle().result();

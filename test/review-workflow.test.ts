@@ -62,6 +62,7 @@ class World {
       this.published.push(review.headSha);
       return { published: review.headSha === this.head, currentHeadSha: this.head, summaryCreated: true, inlinePosted: 0, inlineAlreadyPresent: 0, unanchored: 0 };
     },
+    readChangeState: async () => this.state,
     publishStoredReview: async (ref, claim) => this.forge.publishReview(ref, result(claim.key.slice('review.'.length))),
     reportFailure: async (_ref, headSha, reason) => {
       this.failures.push(`${headSha}: ${reason}`);
@@ -134,6 +135,24 @@ describe('review workflow', () => {
     await Promise.all([main.runUntil(agent.runUntil(body(start, ref)))]);
   }
 
+  test('a close the forge does not confirm (a replayed delivery) is ignored; the change goes on being reviewed', async () => {
+    const world = new World();
+    await withWorkers(world, {}, async (start) => {
+      const { id } = await start(sha(1));
+      const handle = env.client.workflow.getHandle(id);
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'first review');
+      await handle.signal(changeClosedSignal, { reason: 'closed' });
+      await until(async () => (await handle.query(statusQuery)).closesIgnored === 1, 'the unconfirmed close ignored');
+      await start(sha(2));
+      await until(async () => (await handle.query(statusQuery)).lastReviewedSha === sha(2), 'the next push is reviewed');
+      assert.notEqual((await handle.query(statusQuery)).phase, 'closed');
+      world.state = 'merged';
+      await handle.signal(changeClosedSignal, { reason: 'closed' });
+      assert.equal((await handle.result()).phase, 'closed', 'a confirmed close ends it (the forge says merged)');
+    });
+    assert.deepEqual(world.published, [sha(1), sha(2)]);
+  });
+
   test('reviews the opened change once, then ends when it is merged', async () => {
     const world = new World();
     await withWorkers(world, {}, async (start) => {
@@ -145,6 +164,7 @@ describe('review workflow', () => {
       assert.equal(status.phase, 'waiting');
       const description = await handle.describe();
       assert.equal(description.searchAttributes.ForgebotPhase?.[0], 'waiting');
+      world.state = 'merged';
       await handle.signal(changeClosedSignal, { reason: 'merged' });
       const final = await handle.result();
       assert.equal(final.phase, 'closed');
@@ -161,6 +181,7 @@ describe('review workflow', () => {
       const { id } = await start(sha(3));
       const handle = env.client.workflow.getHandle(id);
       await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'one review');
+      world.state = 'closed';
       await handle.signal(changeClosedSignal, { reason: 'closed' });
       await handle.result();
     });
@@ -178,6 +199,7 @@ describe('review workflow', () => {
       await until(async () => (await handle.query(statusQuery)).lastReviewedSha === sha(2), 'second review done');
       const status = await handle.query(statusQuery);
       assert.equal(status.reviewsCancelled, 1);
+      world.state = 'closed';
       await handle.signal(changeClosedSignal, { reason: 'closed' });
       await handle.result();
     });
@@ -205,6 +227,7 @@ describe('review workflow', () => {
 
       await start(sha(2));
       await until(async () => (await reviewStatus(env.client, id)).lastReviewedSha === sha(2), 'the next push is reviewed');
+      world.state = 'closed';
       await env.client.workflow.getHandle(id).signal(changeClosedSignal, { reason: 'closed' });
       await env.client.workflow.getHandle(id).result();
     });
@@ -219,6 +242,7 @@ describe('review workflow', () => {
       const { id } = await start(sha(1));
       await until(() => world.reviewsStarted.length === 1, 'review started');
       const handle = env.client.workflow.getHandle(id);
+      world.state = 'closed';
       await handle.signal(changeClosedSignal, { reason: 'closed' });
       assert.equal((await handle.result()).phase, 'closed');
     });
@@ -239,6 +263,7 @@ describe('review workflow', () => {
       world.fetchError = undefined;
       await start(sha(2));
       await until(async () => (await handle.query(statusQuery)).lastReviewedSha === sha(2), 'review after fix');
+      world.state = 'closed';
       await handle.signal(changeClosedSignal, { reason: 'closed' });
       await handle.result();
     });
@@ -255,6 +280,7 @@ describe('review workflow', () => {
       const latest = env.client.workflow.getHandle(id);
       await until(async () => (await latest.query(statusQuery)).reviewsCompleted === 2, 'second review in the new run');
       assert.equal((await latest.query(statusQuery)).lastReviewedSha, sha(2));
+      world.state = 'closed';
       await latest.signal(changeClosedSignal, { reason: 'closed' });
       await latest.result();
     });

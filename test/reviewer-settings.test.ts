@@ -40,6 +40,7 @@ async function run(review: ReviewContext, probe: (status: ReviewStatus) => boole
       published.push(result);
       return { published: true, currentHeadSha: sha(1), summaryCreated: true, inlinePosted: 0, inlineAlreadyPresent: 0, unanchored: 0 };
     },
+    readChangeState: async () => 'opened',
     publishStoredReview: async (ref, claim) => {
       const stored = claims.get(claim.key);
       if (!stored) throw new Error(`no claim ${claim.key}`);

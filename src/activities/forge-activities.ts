@@ -57,6 +57,11 @@ export function createForgeActivities(deps: { forges: ForgeRegistry; claims: Cla
       });
     },
 
+    /** The change's state as the forge says it now: a webhook's word that it closed is never taken alone. */
+    async readChangeState(ref: ChangeRef): Promise<ChangeState['state']> {
+      return withTypedFailures(async () => (await forgeFor(ref).getChange(ref)).state);
+    },
+
     async publishReview(ref: ChangeRef, result: ReviewResult): Promise<PublishOutcome> {
       return withTypedFailures(async () => {
         const forge = forgeFor(ref);

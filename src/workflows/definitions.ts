@@ -42,6 +42,8 @@ export interface ReviewStatus {
   lastCoverage?: { reviewed: number; notReviewed: number };
   /** The last review covered only the commits after this SHA. */
   lastIncrementalFrom?: string;
+  /** Close signals the forge did not confirm (the change was still open): ignored. */
+  closesIgnored?: number;
   /** The last operator cancel (`forgebot reviews cancel`), if any. */
   lastOperatorCancel?: OperatorCancel & { sha?: string };
 }

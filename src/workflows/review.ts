@@ -28,6 +28,8 @@ const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
  * runReviewAgent → publishReview) where they replay it.
  */
 export const GENERIC_AGENT_JOBS_PATCH = 'generic-agent-jobs';
+/** A `changeClosed` signal is confirmed with the forge (readChangeState) before the workflow ends. */
+export const VERIFY_CLOSE_PATCH = 'verify-close-with-forge';
 
 /** This turn's settings: the worker's current ones, or (in histories from before the patch) the input's. */
 async function settingsForThisTurn(input: ReviewWorkflowInput): Promise<{ settings: RunSettings; generic: boolean }> {
@@ -81,9 +83,31 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     log.info('review cancelled by an operator', { by: cancel.by, sha });
   });
   setHandler(changeClosedSignal, (event) => {
-    closed = event;
-    cancelRunningReview();
+    if (!patched(VERIFY_CLOSE_PATCH)) {
+      closed = event;
+      cancelRunningReview();
+      return;
+    }
+    void confirmClosed(event);
   });
+
+  /** A close is acted on only when the forge confirms it (a captured `closed` delivery can be replayed at will). */
+  async function confirmClosed(event: ChangeClosed): Promise<void> {
+    let state: Awaited<ReturnType<ForgeActivities['readChangeState']>>;
+    try {
+      state = await forge.readChangeState(ref);
+    } catch (error) {
+      log.warn('could not confirm a close with the forge: the change stays open', { claimed: event.reason, reason: failureReason(error) });
+      return;
+    }
+    if (state === 'opened' || state === 'locked') {
+      status.closesIgnored = (status.closesIgnored ?? 0) + 1;
+      log.warn('a close the forge does not confirm was ignored', { claimed: event.reason, state });
+      return;
+    }
+    closed ??= { reason: state === 'merged' ? 'merged' : 'closed' };
+    cancelRunningReview();
+  }
 
   async function quietPeriod(debounceMs: number): Promise<void> {
     setPhase('debouncing', `waiting ${debounceMs} ms for more pushes`);

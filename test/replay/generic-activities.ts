@@ -31,7 +31,7 @@ export function memoryClaimStore(): ClaimCheckStore {
   };
 }
 
-export type GenericMainActivities = Pick<ForgeActivities, 'fetchChange' | 'publishReview' | 'publishStoredReview' | 'reportFailure'> & RunSettingsActivities;
+export type GenericMainActivities = Pick<ForgeActivities, 'fetchChange' | 'readChangeState' | 'publishReview' | 'publishStoredReview' | 'reportFailure'> & RunSettingsActivities;
 
 /** Main-queue and agent-queue activities of the current code; `settings` is what the worker is configured with. */
 export function genericActivities(world: World, settings: () => RunSettings, claims = memoryClaimStore()) {
@@ -40,6 +40,11 @@ export function genericActivities(world: World, settings: () => RunSettings, cla
     readRunSettings: async () => {
       world.calls.push('readRunSettings');
       return settings();
+    },
+    // The scenarios close a change only after it closed: the forge confirms every close.
+    readChangeState: async () => {
+      world.calls.push('readChangeState');
+      return 'merged';
     },
     publishStoredReview: async (_ref, claim) => {
       world.calls.push('publishStoredReview');
