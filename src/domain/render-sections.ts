@@ -1,4 +1,5 @@
 import type { NotReviewedFile, PriorFinding, ReviewResult, Severity } from './finding.js';
+import { safeCode, safeLine } from './safe-markdown.js';
 import { formatUsd } from './usage-cost.js';
 
 export const severityIcon: Record<Severity, string> = { blocker: '🛑', major: '🔴', minor: '🟡', nit: '⚪' };
@@ -14,6 +15,9 @@ const stopText: Record<NonNullable<ReviewResult['stoppedBy']>, string> = {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
+/** A block (e.g. safeText's) as the continuation of a list item: every line indented under the item's text. */
+export const indented = (block: string) => block.split('\n').map((line) => (line === '' ? '' : `  ${line}`)).join('\n');
+
 /** Files not reviewed, grouped by reason: every changed file is either reviewed or listed here. */
 export function notReviewedSection(files: readonly NotReviewedFile[], reviewed: number | undefined): string[] {
   if (files.length === 0) return [];
@@ -22,9 +26,9 @@ export function notReviewedSection(files: readonly NotReviewedFile[], reviewed: 
   const head = reviewed === undefined ? '' : `${plural(reviewed, 'file')} reviewed; `;
   const lines = ['', `<details><summary>${head}${plural(files.length, 'file')} not reviewed</summary>`, ''];
   for (const [reason, paths] of byReason) {
-    const shown = paths.slice(0, LISTED_PER_REASON).map((path) => `\`${path}\``).join(', ');
+    const shown = paths.slice(0, LISTED_PER_REASON).map(safeCode).join(', ');
     const more = paths.length > LISTED_PER_REASON ? ` … and ${paths.length - LISTED_PER_REASON} more` : '';
-    lines.push(`- **${reason}** (${paths.length}): ${shown}${more}`);
+    lines.push(`- **${safeLine(reason)}** (${paths.length}): ${shown}${more}`);
   }
   lines.push('', '</details>');
   return lines;
@@ -33,7 +37,7 @@ export function notReviewedSection(files: readonly NotReviewedFile[], reviewed: 
 /** Notices, what was held back, incremental state and caps: the lines between the verdict and the details. */
 export function statusLines(result: ReviewResult, resolvedThreads: number): string[] {
   const lines: string[] = [];
-  for (const notice of result.notices ?? []) lines.push(`> ⚠️ ${notice}`);
+  for (const notice of result.notices ?? []) lines.push(`> ⚠️ ${safeLine(notice)}`);
   if (result.incrementalFrom) lines.push(`_Incremental review of the commits after \`${result.incrementalFrom.slice(0, 12)}\`._`);
   const hidden = result.hidden;
   const held = hidden ? [
@@ -54,7 +58,7 @@ export function statusLines(result: ReviewResult, resolvedThreads: number): stri
 export function carriedSection(carried: readonly PriorFinding[]): string[] {
   if (carried.length === 0) return [];
   const lines = ['', `<details><summary>${plural(carried.length, 'earlier finding')} still open</summary>`, ''];
-  for (const finding of carried) lines.push(`- ${severityIcon[finding.severity]} \`${finding.path}:${finding.line}\` ${finding.title}`);
+  for (const finding of carried) lines.push(`- ${severityIcon[finding.severity]} ${safeCode(`${finding.path}:${finding.line}`)} ${safeLine(finding.title)}`);
   lines.push('', '</details>');
   return lines;
 }
@@ -62,9 +66,9 @@ export function carriedSection(carried: readonly PriorFinding[]): string[] {
 /** The footer: model, turns, every token count, and the cost (or why it is unknown). */
 export function usageFooter(result: ReviewResult): string {
   const { usage } = result;
-  const cost = result.costUsd === undefined ? `cost unknown (no price for ${result.model})` : formatUsd(result.costUsd);
+  const cost = result.costUsd === undefined ? `cost unknown (no price for ${safeLine(result.model)})` : formatUsd(result.costUsd);
   return (
-    `<sub>${result.model} · ${usage.turns} turns · ${usage.inputTokens} in / ${usage.outputTokens} out tokens` +
+    `<sub>${safeLine(result.model)} · ${usage.turns} turns · ${usage.inputTokens} in / ${usage.outputTokens} out tokens` +
     ` (${usage.cacheReadTokens} cached) · ${usage.cacheWriteTokens} cache-write tokens · ${cost}</sub>`
   );
 }

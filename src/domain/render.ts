@@ -1,9 +1,15 @@
 import type { Category, Finding, ReviewResult, Severity } from './finding.js';
-import { carriedSection, notReviewedSection, severityIcon, statusLines, usageFooter } from './render-sections.js';
+import { carriedSection, indented, notReviewedSection, severityIcon, statusLines, usageFooter } from './render-sections.js';
+import { fence, fromSafeLine, safeCode, safeFence, safeLine, safeText } from './safe-markdown.js';
 
-/** Hidden marker that identifies forgebot's summary note, so a re-review edits it in place. */
+/**
+ * Hidden marker that starts forgebot's summary note, so a re-review edits it in place. Untrusted text never renders to
+ * a marker (safe-markdown.ts escapes every `<`), and the forges look for it only at the start of the bot's own non-diff
+ * notes.
+ */
 export const SUMMARY_MARKER = '<!-- forgebot:summary -->';
-const FINDING_MARKER_PREFIX = '<!-- forgebot:finding:';
+/** The last line of forgebot's inline comment, exactly (see findingMarker). */
+const FINDING_MARKER_LINE = /^<!-- forgebot:finding:([0-9a-f]{8}) -->$/;
 
 const severityOrder: Severity[] = ['blocker', 'major', 'minor', 'nit'];
 
@@ -23,34 +29,51 @@ export function findingFingerprint(finding: Pick<Finding, 'path' | 'category' | 
 }
 
 export function findingMarker(finding: Finding): string {
-  return `${FINDING_MARKER_PREFIX}${findingFingerprint(finding)} -->`;
+  return `<!-- forgebot:finding:${findingFingerprint(finding)} -->`;
 }
 
-/** The fingerprint hidden in a comment body, if forgebot wrote it. */
+/**
+ * The fingerprint forgebot rendered into its inline comment: the comment's LAST line, in exactly findingMarker's
+ * format. A marker anywhere else (quoted by a person, or, were it not escaped, written by the model into a finding's
+ * body above the real one) is not forgebot's record. Callers also check that forgebot wrote the comment.
+ */
 export function fingerprintIn(body: string): string | undefined {
-  const start = body.indexOf(FINDING_MARKER_PREFIX);
-  if (start < 0) return undefined;
-  return /^[0-9a-f]{8}/.exec(body.slice(start + FINDING_MARKER_PREFIX.length))?.[0];
+  const last = body.trimEnd().split(/\r?\n/).at(-1) ?? '';
+  return FINDING_MARKER_LINE.exec(last)?.[1];
 }
 
 /** What forgebot's own inline comment says about its finding (see renderInlineComment), if it is one. */
 export function parseInlineComment(body: string): { severity: Severity; category: Category; title: string } | undefined {
-  const match = /\*\*(blocker|major|minor|nit)\*\* · (bug|security|performance|maintainability|style|docs|tests) · [^\n]*\r?\n\r?\n\*\*(.+)\*\*\r?\n/.exec(body);
+  const match = /^[^\n*]*\*\*(blocker|major|minor|nit)\*\* · (bug|security|performance|maintainability|style|docs|tests) · [^\n]*\r?\n\r?\n\*\*(.+)\*\*\r?\n/.exec(body);
   if (!match) return undefined;
-  return { severity: match[1] as Severity, category: match[2] as Category, title: match[3] ?? '' };
+  return { severity: match[1] as Severity, category: match[2] as Category, title: fromSafeLine(match[3] ?? '') };
+}
+
+/** A GitLab quick action (`/merge`, `/approve` …) at the start of a line: GitLab would run it as forgebot. */
+const QUICK_ACTION_LINE = /^[ \t]*\/[a-z_]+(?:[ \t]|$)/m;
+
+/**
+ * The one-click suggestion: the `suggestion` field alone, in a fence longer than any backtick run in it. GitLab's fence
+ * counts the lines above the commented (last) line that the suggestion replaces; GitHub's spans the range (see
+ * toGitHubMarkdown). A suggestion with a line GitLab would run as a quick action is shown as plain, inert code.
+ */
+function suggestionBlock(finding: Finding, suggestion: string): string {
+  if (QUICK_ACTION_LINE.test(suggestion)) {
+    return `Suggested replacement (not offered as a one-click suggestion: a line of it reads as a quick action):\n\n${safeFence(suggestion)}`;
+  }
+  const above = finding.startLine !== undefined ? finding.line - finding.startLine : 0;
+  return fence(suggestion, `suggestion:-${above}+0`);
 }
 
 export function renderInlineComment(finding: Finding): string {
   const lines = [
     `${severityIcon[finding.severity]} **${finding.severity}** · ${finding.category} · confidence ${finding.confidence.toFixed(2)}`,
     '',
-    `**${finding.title}**`,
+    `**${safeLine(finding.title.trim())}**`,
     '',
-    finding.body,
+    safeText(finding.body),
   ];
-  // GitLab's fence counts the lines above the commented (last) line that the suggestion replaces; GitHub's spans the range.
-  const above = finding.startLine !== undefined ? finding.line - finding.startLine : 0;
-  if (finding.suggestion !== undefined) lines.push('', `\`\`\`suggestion:-${above}+0`, finding.suggestion, '```');
+  if (finding.suggestion !== undefined) lines.push('', suggestionBlock(finding, finding.suggestion));
   lines.push('', findingMarker(finding));
   return lines.join('\n');
 }
@@ -72,14 +95,14 @@ export function renderSummary(result: ReviewResult, context: SummaryContext): st
     SUMMARY_MARKER,
     `### forgebot review of \`${context.headSha.slice(0, 12)}\``,
     '',
-    result.summary,
+    safeText(result.summary),
     '',
     counts.length > 0 ? `**Findings:** ${counts.join(' · ')}` : '**Findings:** none',
   ];
   if (context.unanchored.length > 0) {
     lines.push('', '<details><summary>Findings outside the diff</summary>', '');
     for (const finding of context.unanchored) {
-      lines.push(`- ${severityIcon[finding.severity]} \`${finding.path}:${finding.line}\` **${finding.title}** — ${finding.body}`);
+      lines.push(`- ${severityIcon[finding.severity]} ${safeCode(`${finding.path}:${finding.line}`)} **${safeLine(finding.title.trim())}**`, indented(safeText(finding.body)));
     }
     lines.push('', '</details>');
   }
@@ -90,5 +113,5 @@ export function renderSummary(result: ReviewResult, context: SummaryContext): st
 }
 
 export function renderFailure(headSha: string, reason: string): string {
-  return [SUMMARY_MARKER, `### forgebot could not review \`${headSha.slice(0, 12)}\``, '', reason].join('\n');
+  return [SUMMARY_MARKER, `### forgebot could not review \`${headSha.slice(0, 12)}\``, '', safeText(reason)].join('\n');
 }

@@ -102,7 +102,8 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
           connection.botLogin(at.owner, at.repo),
           api.paginate(api.rest.issues.listComments, { ...issue, per_page: perPage }),
         ]);
-        const existing = comments.find((comment) => comment.user?.login === login && (comment.body ?? '').includes(SUMMARY_MARKER));
+        // Issue comments only (never review comments), by the bot, starting with the marker: no quote or finding is it.
+        const existing = comments.find((comment) => comment.user?.login === login && (comment.body ?? '').startsWith(SUMMARY_MARKER));
         if (existing) {
           await api.rest.issues.updateComment({ owner: at.owner, repo: at.repo, comment_id: existing.id, body });
           return { id: String(existing.id), created: false };
@@ -114,7 +115,9 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
 
     async postedFindingFingerprints(ref) {
       return withRepo(ref, `reading review comments of ${ref.projectPath}#${ref.number}`, async (api, at) => {
-        const fingerprints = (await ownReviewComments(api, at)).map((comment) => fingerprintIn(comment.body));
+        // A thread's first comment only (a reply is never forgebot's finding); its marker is that comment's last line.
+        const firsts = (await ownReviewComments(api, at)).filter((comment) => comment.in_reply_to_id === undefined);
+        const fingerprints = firsts.map((comment) => fingerprintIn(comment.body));
         return new Set(fingerprints.filter((fingerprint): fingerprint is string => fingerprint !== undefined));
       });
     },

@@ -19,9 +19,14 @@ export interface ReviewPayload {
   comments: ReviewComment[];
 }
 
-/** GitLab's suggestion fence names a line range (`suggestion:-0+0`); GitHub's is bare and spans the comment's lines. */
+/**
+ * GitLab's suggestion fence names a line range (`suggestion:-0+0`); GitHub's is bare and spans the comment's lines.
+ * Only forgebot's own fence is rewritten: the longest one (its fence is longer than any backtick run in the suggestion).
+ */
 export function toGitHubMarkdown(body: string): string {
-  return body.replace(/^```suggestion:-\d+\+\d+[ \t]*$/gm, '```suggestion');
+  const opener = /^(`{3,})suggestion:-\d+\+\d+[ \t]*$/gm;
+  const longest = Math.max(0, ...Array.from(body.matchAll(opener), (match) => match[1]?.length ?? 0));
+  return body.replace(opener, (line, ticks: string) => (ticks.length === longest ? `${ticks}suggestion` : line));
 }
 
 /**

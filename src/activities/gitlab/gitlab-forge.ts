@@ -58,6 +58,15 @@ function toFindingThread(id: string, note: ThreadNote): FindingThread | undefine
   return { threadId: id, fingerprint, resolved: note.resolved === true, path, line, ...parsed };
 }
 
+/**
+ * forgebot's summary: a note by the bot that is not on the diff (GitLab lists diff notes among an MR's notes too) and
+ * that starts with the marker. Inline comments, a person's quote, a system note are never it.
+ */
+function isOwnSummary(note: { system: boolean; author: { id: number }; body: string; type?: unknown; position?: unknown }, userId: number): boolean {
+  const onDiff = note.type === 'DiffNote' || (note.position !== undefined && note.position !== null);
+  return !note.system && !onDiff && note.author.id === userId && note.body.startsWith(SUMMARY_MARKER);
+}
+
 function mrState(state: string): ChangeSnapshot['state'] {
   return state === 'merged' || state === 'closed' || state === 'locked' ? state : 'opened';
 }
@@ -155,7 +164,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
           ownUserId(),
           api.MergeRequestNotes.all(ref.projectId, ref.number, { perPage, sort: 'desc', orderBy: 'created_at' }),
         ]);
-        const existing = notes.find((note) => !note.system && note.author.id === userId && note.body.includes(SUMMARY_MARKER));
+        const existing = notes.find((note) => isOwnSummary(note, userId));
         if (existing) {
           await api.MergeRequestNotes.edit(ref.projectId, ref.number, existing.id, { body });
           return { id: String(existing.id), created: false };
@@ -169,8 +178,10 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
       return attempt(`reading discussions of ${ref.projectPath}!${ref.number}`, async () => {
         const [userId, discussions] = await Promise.all([ownUserId(), api.MergeRequestDiscussions.all(ref.projectId, ref.number, { perPage })]);
         const fingerprints = new Set<string>();
-        for (const note of discussions.flatMap((discussion) => discussion.notes ?? [])) {
-          const fingerprint = note.author.id === userId ? fingerprintIn(note.body) : undefined;
+        for (const discussion of discussions) {
+          // forgebot's finding is the first note of a diff thread it started; its marker is that note's last line.
+          const first = discussion.notes?.[0];
+          const fingerprint = first && first.author.id === userId && first.type === 'DiffNote' ? fingerprintIn(first.body) : undefined;
           if (fingerprint) fingerprints.add(fingerprint);
         }
         return fingerprints;
