@@ -23,8 +23,16 @@ export type StopReason = 'turns' | 'tokens' | 'cost' | 'no-tool-call';
 /** A role-specific tool besides the workspace tools (e.g. the reviewer's read_diff). */
 export interface ExtraTool {
   definition: Anthropic.Tool;
-  /** Returns the tool result; throw ToolInputError for a mistake the model should fix. */
-  run(input: unknown): Promise<string>;
+  /**
+   * Returns the tool result; throw ToolInputError for a mistake the model should fix. `signal` aborts when the
+   * call's time is up (the loop has moved on by then: stop the work, kill what it started).
+   */
+  run(input: unknown, signal?: AbortSignal): Promise<string>;
+  /**
+   * The longest one call may take, when not the loop's default (30 s): a tool that enforces a longer limit of its
+   * own (a declared command with its timeout) sets it a little above that limit.
+   */
+  timeoutMs?: number;
 }
 
 export interface LoopOutcome<Output> {
@@ -44,7 +52,14 @@ export interface LoopDeps<Output> {
   limits: LoopLimits;
   log: Logger;
   extraTools?: readonly ExtraTool[];
+  /** Wall-clock limit of one tool call without a `timeoutMs` of its own (default 30 s). */
+  toolTimeoutMs?: number;
+  /** Characters of all tool results of one model turn (default 400,000): later calls of that turn are refused. */
+  maxToolOutputPerTurn?: number;
 }
+
+export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+export const MAX_TOOL_OUTPUT_PER_TURN = 400_000;
 
 const ephemeral = { type: 'ephemeral' } as const;
 const NUDGE = 'Finish now: call the submit tool with your result.';
@@ -62,12 +77,37 @@ function addUsage(usage: TokenUsage, turn: Anthropic.Usage): void {
   usage.cacheWriteTokens += turn.cache_creation_input_tokens ?? 0;
 }
 
-async function workspaceResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseBlock): Promise<Anthropic.ToolResultBlockParam> {
+/**
+ * Runs `work` with a wall-clock limit: at `timeoutMs` its signal aborts and the call ends with a ToolInputError,
+ * whether or not the work stops (a timer on this thread: a tool must not block the event loop, see glob.ts).
+ */
+async function withTimeout(name: string, timeoutMs: number, work: (signal: AbortSignal) => Promise<string>): Promise<string> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ToolInputError(`${name} timed out after ${timeoutMs / 1_000} s and was stopped: ask for less (a line range, a narrower path or pattern)`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    // race() handles a late rejection of the abandoned work as well.
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function toolResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseBlock): Promise<Anthropic.ToolResultBlockParam> {
   const extra = deps.extraTools?.find((tool) => tool.definition.name === call.name);
   const offered: readonly string[] = [...deps.role.tools, ...(deps.extraTools ?? []).map((tool) => tool.definition.name)];
   try {
     if (!offered.includes(call.name)) throw new ToolInputError(`unknown tool ${call.name}: use one of ${[...offered, deps.role.submit.name].join(', ')}`);
-    const content = extra ? await extra.run(call.input) : await runWorkspaceTool(deps.tools, call.name as WorkspaceToolName, call.input);
+    const timeoutMs = extra?.timeoutMs ?? deps.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const content = await withTimeout(call.name, timeoutMs, (signal) =>
+      extra ? extra.run(call.input, signal) : runWorkspaceTool(deps.tools, call.name as WorkspaceToolName, call.input, signal),
+    );
     return { type: 'tool_result', tool_use_id: call.id, content };
   } catch (error) {
     const message = error instanceof ToolInputError ? error.message : `tool failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -76,9 +116,33 @@ async function workspaceResult(deps: LoopDeps<unknown>, call: Anthropic.ToolUseB
   }
 }
 
+/** What one turn's tool results may still take; a result past it is cut, and the calls after it are not run. */
+class TurnOutput {
+  private used = 0;
+  constructor(private readonly cap: number) {}
+
+  get full(): boolean {
+    return this.used >= this.cap;
+  }
+
+  refusal(call: Anthropic.ToolUseBlock): Anthropic.ToolResultBlockParam {
+    const content = `not run: too much tool output this turn (${this.cap} characters); ask for less (line ranges, a narrower path or pattern), in fewer calls per turn`;
+    return { type: 'tool_result', tool_use_id: call.id, is_error: true, content };
+  }
+
+  take(result: Anthropic.ToolResultBlockParam): Anthropic.ToolResultBlockParam {
+    const content = typeof result.content === 'string' ? result.content : '';
+    const left = this.cap - this.used;
+    this.used += content.length;
+    if (content.length <= left) return result;
+    return { ...result, content: `${content.slice(0, left)}\n… (cut: this turn's tool output reached ${this.cap} characters; ask for less)` };
+  }
+}
+
 /**
- * The Claude tool loop: asks, runs the workspace tools it calls, and ends when the role's submit tool gets valid
- * input, or at a cap (turns, token budget, or the model stopping twice without calling a tool).
+ * The Claude tool loop: asks, runs the tools it calls (each call within its time limit, a turn's results within
+ * maxToolOutputPerTurn), and ends when the role's submit tool gets valid input, or at a cap (turns, token budget,
+ * or the model stopping twice without calling a tool).
  */
 export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopOutcome<Output>> {
   const { role, limits } = deps;
@@ -120,9 +184,10 @@ export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopO
     }
     messages.push({ role: 'assistant', content: response.content });
     const results: Anthropic.ToolResultBlockParam[] = [];
+    const output = new TurnOutput(deps.maxToolOutputPerTurn ?? MAX_TOOL_OUTPUT_PER_TURN);
     for (const call of calls) {
       if (call.name !== role.submit.name) {
-        results.push(await workspaceResult(deps as LoopDeps<unknown>, call));
+        results.push(output.full ? output.refusal(call) : output.take(await toolResult(deps as LoopDeps<unknown>, call)));
         continue;
       }
       const parsed = role.submit.schema.safeParse(call.input);

@@ -1,4 +1,4 @@
-import { globToRegExp } from '../glob.js';
+import { globMatcher } from '../glob.js';
 import type { DiffFile } from './diff-files.js';
 
 const LOCK_FILES = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|uv\.lock|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|flake\.lock)$/;
@@ -18,9 +18,10 @@ function addedLines(file: DiffFile, limit: number): string[] {
 }
 
 /** Why a changed file is not worth the model's tokens, or undefined when it should be reviewed. */
-export function skipReason(file: DiffFile, ignored: readonly RegExp[]): string | undefined {
+export function skipReason(file: DiffFile, ignored: readonly PathMatcher[]): string | undefined {
   const path = file.newPath;
-  if (ignored.some((pattern) => pattern.test(path))) return 'ignored by .forgebot.yml';
+  if (ignored.some((matches) => matches(path))) return 'ignored by .forgebot.yml';
+  if (file.tooLarge !== undefined) return file.tooLarge;
   if (file.binary) return 'binary file';
   if (LOCK_FILES.test(path)) return 'lock file';
   if (VENDORED.test(path)) return 'vendored code';
@@ -41,6 +42,9 @@ export function riskRank(path: string): number {
   return SENSITIVE.test(path) ? 0 : 1;
 }
 
-export function ignoreMatchers(globs: readonly string[]): RegExp[] {
-  return globs.map((glob) => globToRegExp(glob));
+export type PathMatcher = (path: string) => boolean;
+
+/** `.forgebot.yml`'s ignore_paths (from the target branch: trusted, at most 200 characters each) as matchers. */
+export function ignoreMatchers(globs: readonly string[]): PathMatcher[] {
+  return globs.map((glob) => globMatcher(glob));
 }

@@ -16,6 +16,8 @@ export interface DiffFile {
   hunks: string;
   added: number;
   removed: number;
+  /** Set when the file is too large to review: why (its size). `text` is then only its header, `hunks` empty. */
+  tooLarge?: string;
 }
 
 /** The path of a `--- a/x` / `+++ b/x` line, or undefined for /dev/null. */
@@ -24,7 +26,8 @@ function sidePath(line: string | undefined): string | undefined {
   return line.slice(4).replace(/^[ab]\//, '');
 }
 
-function parseSection(text: string): DiffFile {
+/** One file's section of a `git diff` (from its `diff --git` line, without the final newline). */
+export function parseDiffSection(text: string): DiffFile {
   const lines = text.split('\n');
   const hunkStart = text.search(/^@@ /m);
   const header = hunkStart < 0 ? lines : text.slice(0, hunkStart).split('\n');
@@ -52,10 +55,13 @@ export function parseDiffFiles(diff: string): DiffFile[] {
   return diff
     .split(/^(?=diff --git )/m)
     .filter((section) => section.startsWith('diff --git '))
-    .map((section) => parseSection(section.replace(/\n$/, '')));
+    .map((section) => parseDiffSection(section.replace(/\n$/, '')));
 }
 
-/** `git diff` of a range (`base...head` or `last..head`) with `context` lines around each change. */
+/**
+ * `git diff` of a range (`base...head` or `last..head`) with `context` lines around each change, read whole: for
+ * small repositories (tests, benches). The runner reads diffs through readDiffFiles (read-diff.ts), bounded.
+ */
 export async function gitDiff(dir: string, range: string, context: number): Promise<string> {
   const { stdout } = await run('git', ['-c', 'core.quotePath=false', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', `-U${context}`, range], {
     cwd: dir,

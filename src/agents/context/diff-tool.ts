@@ -27,6 +27,7 @@ export function readDiffTool(files: readonly DiffFile[]): ExtraTool {
       const file = files.find((candidate) => candidate.newPath === path || candidate.oldPath === path);
       if (!file) throw new ToolInputError(`${path} is not changed by the merge request`);
       if (file.binary) return `${path} is a binary file`;
+      if (file.tooLarge !== undefined) return `${path} is not reviewed: ${file.tooLarge}`;
       const lines = file.text.split('\n');
       if (start > lines.length) throw new ToolInputError(`the diff of ${path} has ${lines.length} lines`);
       const end = Math.min(lines.length, start + MAX_DIFF_LINES - 1);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ReviewTask } from '../../domain/agent-task.js';
-import { gitDiff, isAncestor, parseDiffFiles, type DiffFile } from './diff-files.js';
+import { isAncestor, type DiffFile } from './diff-files.js';
+import { readDiffFiles } from './read-diff.js';
 
 /** Lines of context around each change in what the model reads (the forge anchors on 3). */
 export const MODEL_CONTEXT_LINES = 5;
@@ -22,16 +23,27 @@ export interface ReviewScope {
  */
 export async function reviewScope(repoDir: string, task: ReviewTask, log: Logger): Promise<ReviewScope> {
   const { baseSha, headSha } = task.repository;
-  const changeFiles = parseDiffFiles(await gitDiff(repoDir, `${baseSha}...${headSha}`, ANCHOR_CONTEXT_LINES));
-  const full = async () => parseDiffFiles(await gitDiff(repoDir, `${baseSha}...${headSha}`, MODEL_CONTEXT_LINES));
+  const changeFiles = await readDiffFiles(repoDir, `${baseSha}...${headSha}`, ANCHOR_CONTEXT_LINES);
+  const full = async () => readDiffFiles(repoDir, `${baseSha}...${headSha}`, MODEL_CONTEXT_LINES);
   const last = task.review?.lastReviewedSha;
-  if (!last || last === headSha) return { files: await full(), changeFiles, notices: [] };
+  if (!last || last === headSha) return withSizeNotice({ files: await full(), changeFiles, notices: [] }, log);
   if (!(await isAncestor(repoDir, last, headSha))) {
     log.info({ last }, 'last reviewed commit is not an ancestor of the head: full review');
     const notice = `The last reviewed commit ${last.slice(0, 12)} is no longer in the branch's history (force push or rebase): the whole merge request was reviewed again.`;
-    return { files: await full(), changeFiles, notices: [notice] };
+    return withSizeNotice({ files: await full(), changeFiles, notices: [notice] }, log);
   }
   const inChange = new Set(changeFiles.map((file) => file.newPath));
-  const files = parseDiffFiles(await gitDiff(repoDir, `${last}..${headSha}`, MODEL_CONTEXT_LINES)).filter((file) => inChange.has(file.newPath));
-  return { files, changeFiles, incrementalFrom: last, notices: [] };
+  const files = (await readDiffFiles(repoDir, `${last}..${headSha}`, MODEL_CONTEXT_LINES)).filter((file) => inChange.has(file.newPath));
+  return withSizeNotice({ files, changeFiles, incrementalFrom: last, notices: [] }, log);
+}
+
+/** Files too large to review are listed with the files not reviewed; the result also says so up front. */
+function withSizeNotice(scope: ReviewScope, log: Logger): ReviewScope {
+  const large = scope.files.filter((file) => file.tooLarge !== undefined);
+  if (large.length === 0) return scope;
+  log.info({ files: large.length }, 'changed files too large to review');
+  const named = large.slice(0, 5).map((file) => file.newPath).join(', ');
+  const more = large.length > 5 ? ` and ${large.length - 5} more` : '';
+  const notice = `${large.length} changed file${large.length === 1 ? ' was' : 's were'} too large to review (${named}${more}): see the files not reviewed.`;
+  return { ...scope, notices: [...scope.notices, notice.slice(0, 1_000)] };
 }

@@ -79,6 +79,8 @@ export function createEditTools(repoDir: string, options: EditToolOptions): Extr
       description: `Run one of the commands the repository declares, by name (${list}), in the repository folder; no other command can be run. It is killed after ${changes.command_timeout_seconds} s; you get its exit code and its output (at most about 20 KB: the middle of a longer output is cut). Its environment holds no keys or tokens (PATH, HOME, TMPDIR, LANG and CI=true only).`,
       input_schema: inputSchema(runCommandSchema(names)),
     },
+    // The loop's own limit per call must not cut a command short: the command's timeout, its kill grace, a margin.
+    timeoutMs: changes.command_timeout_seconds * 1_000 + (options.killGraceMs ?? 5_000) + 5_000,
     run: async (input) =>
       runCommandTool(
         scope,
