@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The runner image's entry point: runs the agent runner (src/agents/runner-main.ts) through tsx. Input: FORGEBOT_TASK
-// (the task JSON) and the secrets in the environment; output: logs on stderr, the framed result last on stdout.
-import { register } from 'tsx/esm/api';
+// The agent runner (src/agents/runner-main.ts), compiled or through tsx (launch.js); the runner image runs
+// dist/src/agents/runner-main.js directly. Input: FORGEBOT_TASK or FORGEBOT_TASK_FILE (the task JSON) and the secrets
+// in the environment; output: logs on stderr, the framed result last on stdout.
+import { launch } from './launch.js';
 
-register();
-await import('../src/agents/runner-main.ts');
+await launch('agents/runner-main');

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `forgebot` command: runs the TypeScript sources through tsx (a runtime dependency).
-import { register } from 'tsx/esm/api';
+// The `forgebot` command (src/cli/main.ts): compiled from dist/ in an image, through tsx in a checkout (launch.js).
+import { launch } from './launch.js';
 
-register();
-await import('../src/cli/main.ts');
+await launch('cli/main');

@@ -1,9 +1,11 @@
 // The Helm chart rendered by Helm's own engine, every document checked against the Kubernetes schemas, and the
-// behaviour that matters asserted: one agent poller, least-privilege RBAC, runner isolation, no secret in output.
+// behaviour that matters asserted: one agent poller, least-privilege RBAC bound only in the runner namespace, runner
+// isolation (Pod Security "restricted", NetworkPolicy), no secret in output.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelmRenderError, helmUnavailable, renderChart, type Rendered } from './helpers/helm-render.js';
 import { validateManifest, type Manifest } from './helpers/kubernetes-schemas.js';
+import { restrictedViolations, type PodLike } from './helpers/pod-security.js';
 import { SANDBOX_PERMISSIONS } from '../src/activities/sandbox/kubernetes/permissions.js';
 
 const unavailable = helmUnavailable();
@@ -12,6 +14,9 @@ const skip = unavailable ? `skipped: ${unavailable}` : false;
 
 /** The least a cluster needs: where the forge is (runner egress). */
 const FORGE = { networkPolicy: { forge: [{ cidr: '203.0.113.10/32', ports: [443] }] } };
+const RELEASE_NAMESPACE = 'forgebot';
+const RUNNERS = 'forgebot-runners';
+const AGENT_SA = 'forgebot-agent-worker';
 
 function find(rendered: Rendered, kind: string, name: string): Manifest {
   const found = rendered.manifests.find((m) => m.kind === kind && m.metadata.name === name);
@@ -23,7 +28,16 @@ interface Container { name: string; env?: { name: string; value?: string; valueF
 interface PodSpec { containers: Container[]; securityContext?: Record<string, unknown>; automountServiceAccountToken?: boolean; serviceAccountName?: string }
 interface DeploymentLike { spec: { replicas?: number; strategy?: { type: string }; template: { metadata?: { annotations?: Record<string, string> }; spec: PodSpec } } }
 
+interface Rule { apiGroups: string[]; resources: string[]; verbs: string[] }
+interface RoleLike { rules: Rule[] }
+interface BindingLike { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace?: string }[] }
+
 const deployment = (rendered: Rendered, name: string) => find(rendered, 'Deployment', name) as unknown as Manifest & DeploymentLike;
+/** Where a rendered object lands: its own namespace, else the release's (Helm installs it there). */
+const namespaceOf = (manifest: Manifest) => manifest.metadata.namespace ?? RELEASE_NAMESPACE;
+const agentEnv = (rendered: Rendered, name: string) => deployment(rendered, 'forgebot-agent-worker').spec.template.spec.containers[0]?.env?.find((e) => e.name === name)?.value;
+/** `group/resource: verbs` of a Role's rules, sorted, as SANDBOX_PERMISSIONS spells them. */
+const grantsOf = (role: RoleLike) => role.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups.join(',') || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`)).sort();
 const secretKeys = (container: Container) =>
   Object.fromEntries((container.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => [e.name, e.valueFrom?.secretKeyRef?.key]));
 
@@ -56,7 +70,7 @@ describe('Helm chart', { skip }, () => {
     assert.match(rendered.helmVersion, /^v[34]\./);
     await assertAllValid(rendered);
     const kinds = rendered.manifests.map((m) => m.kind).sort();
-    assert.deepEqual(kinds, ['ConfigMap', 'Deployment', 'Deployment', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    assert.deepEqual(kinds, ['ConfigMap', 'Deployment', 'Deployment', 'Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
   });
 
   test('the agent-worker is one replica with the Recreate strategy, and the Kubernetes sandbox settings', () => {
@@ -70,7 +84,7 @@ describe('Helm chart', { skip }, () => {
     for (const name of ['RUNNER_CPU_REQUEST', 'RUNNER_CPU_LIMIT', 'RUNNER_MEMORY_REQUEST', 'RUNNER_MEMORY_LIMIT', 'RUNNER_JOB_TTL_SECONDS', 'RUNNER_UNSCHEDULABLE_TIMEOUT_SECONDS']) {
       assert.ok(value(name), `${name} is set`);
     }
-    assert.ok(env.some((e) => e.name === 'KUBERNETES_NAMESPACE'), 'KUBERNETES_NAMESPACE comes from the pod namespace');
+    assert.equal(value('KUBERNETES_NAMESPACE'), RUNNERS, 'runner Jobs go to the runner namespace');
     assert.equal(agent.spec.template.spec.serviceAccountName, 'forgebot-agent-worker');
   });
 
@@ -81,24 +95,69 @@ describe('Helm chart', { skip }, () => {
     assert.equal(env.find((e) => e.name === 'RUNNER_IMAGE')?.value, `r.example/runner@${digest}`);
   });
 
-  test('RBAC: only the agent-worker has a token, and its Role grants exactly what the Kubernetes sandbox uses', () => {
+  test('RBAC: the agent-worker\'s Role grants exactly what the Kubernetes sandbox uses, in the runner namespace only', () => {
     const rendered = renderChart(FORGE);
-    const rules = (find(rendered, 'Role', 'forgebot-agent-worker') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
-    const grants = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups.join(',') || 'core'}/${res}: ${[...r.verbs].sort().join(',')}`)).sort();
-    assert.deepEqual(grants, Object.entries(SANDBOX_PERMISSIONS).map(([resource, verbs]) => `${resource}: ${[...verbs].sort().join(',')}`).sort());
+    const role = find(rendered, 'Role', AGENT_SA);
+    const binding = find(rendered, 'RoleBinding', AGENT_SA) as Manifest & BindingLike;
+    assert.equal(role.metadata.namespace, RUNNERS);
+    assert.equal(binding.metadata.namespace, RUNNERS);
+    assert.deepEqual(grantsOf(role as unknown as RoleLike), Object.entries(SANDBOX_PERMISSIONS).map(([resource, verbs]) => `${resource}: ${[...verbs].sort().join(',')}`).sort());
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: AGENT_SA });
+    assert.deepEqual(binding.subjects.map((s) => `${s.kind} ${s.namespace}/${s.name}`), [`ServiceAccount ${RELEASE_NAMESPACE}/${AGENT_SA}`]);
+    assert.equal(namespaceOf(find(rendered, 'ServiceAccount', AGENT_SA)), RELEASE_NAMESPACE, 'the identity stays in the release namespace');
     assert.equal(rendered.manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'ClusterRoleBinding').length, 0);
-    const binding = find(rendered, 'RoleBinding', 'forgebot-agent-worker') as unknown as { subjects: { name: string; namespace: string }[] };
-    assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ['forgebot/forgebot-agent-worker']);
     for (const name of ['forgebot-server', 'forgebot-worker']) {
       assert.equal(deployment(rendered, name).spec.template.spec.automountServiceAccountToken, false, `${name} mounts no token`);
     }
   });
 
-  test('the NetworkPolicy selects runner pods, denies all ingress and allows egress only to DNS, the forge and the model API', () => {
-    const policy = find(renderChart(FORGE), 'NetworkPolicy', 'forgebot-runner') as unknown as {
-      spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress?: unknown[]; egress: { to: { ipBlock?: { cidr: string }; namespaceSelector?: unknown }[]; ports: { port: number; protocol: string }[] }[] };
+  test('RBAC: nothing in the release namespace gives the agent-worker (or anyone) jobs or secrets', () => {
+    for (const values of [FORGE, { ...FORGE, runner: { namespace: 'ci-runners', createNamespace: false } }]) {
+      const rendered = renderChart(values);
+      const inRelease = rendered.manifests.filter((m) => namespaceOf(m) === RELEASE_NAMESPACE);
+      const bindings = inRelease.filter((m) => m.kind === 'RoleBinding') as (Manifest & BindingLike)[];
+      assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === AGENT_SA)).map((b) => b.metadata.name), [], 'no binding of the agent-worker here');
+      const roles = inRelease.filter((m) => m.kind === 'Role') as unknown as (Manifest & RoleLike)[];
+      const risky = roles.flatMap((role) => role.rules.filter((r) => r.resources.some((res) => ['jobs', 'secrets', 'pods', '*'].includes(res))).map(() => role.metadata.name));
+      assert.deepEqual(risky, [], 'no Role here touches jobs, pods or secrets');
+      const everyBinding = rendered.manifests.filter((m) => m.kind === 'RoleBinding') as (Manifest & BindingLike)[];
+      assert.ok(everyBinding.length > 0 && everyBinding.every((b) => namespaceOf(b) !== RELEASE_NAMESPACE), 'every RoleBinding is in the runner namespace');
+    }
+  });
+
+  test('the runner namespace is created with Pod Security "restricted" enforced, audited and warned about', () => {
+    const labels = (values: Record<string, unknown>) => find(renderChart(values), 'Namespace', RUNNERS).metadata.labels ?? {};
+    const psa = (version: string) => Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [[`pod-security.kubernetes.io/${mode}`, 'restricted'], [`pod-security.kubernetes.io/${mode}-version`, version]]));
+    const defaults = labels(FORGE);
+    assert.deepEqual(Object.fromEntries(Object.entries(defaults).filter(([key]) => key.startsWith('pod-security.kubernetes.io/'))), psa('latest'));
+    assert.equal(defaults['app.kubernetes.io/instance'], 'forgebot');
+    const pinned = labels({ ...FORGE, runner: { podSecurityVersion: 'v1.34' } });
+    assert.equal(pinned['pod-security.kubernetes.io/enforce-version'], 'v1.34');
+    assert.throws(() => renderChart({ ...FORGE, runner: { podSecurityVersion: 'newest' } }), /podSecurityVersion/);
+  });
+
+  test('a pre-existing runner namespace: nothing created, everything of the runners put there; never the release namespace', async () => {
+    const rendered = renderChart({ ...FORGE, runner: { namespace: 'ci-runners', createNamespace: false } });
+    await assertAllValid(rendered);
+    assert.equal(rendered.manifests.filter((m) => m.kind === 'Namespace').length, 0);
+    for (const [kind, name] of [['Role', AGENT_SA], ['RoleBinding', AGENT_SA], ['NetworkPolicy', 'forgebot-runner']] as const) {
+      assert.equal(find(rendered, kind, name).metadata.namespace, 'ci-runners', kind);
+    }
+    assert.equal(agentEnv(rendered, 'KUBERNETES_NAMESPACE'), 'ci-runners');
+    const created = renderChart({ ...FORGE, runner: { namespace: 'ci-runners' } });
+    assert.equal(find(created, 'Namespace', 'ci-runners').metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
+    assert.throws(() => renderChart({ ...FORGE, runner: { namespace: RELEASE_NAMESPACE } }), (error: unknown) => error instanceof HelmRenderError && /must not be the release namespace/.test(error.message));
+    assert.throws(() => renderChart({ ...FORGE, runner: { namespace: 'Not_A_Namespace' } }), /runner\/namespace/);
+    const other = renderChart(FORGE, 'team-a', 'team-a');
+    assert.equal(find(other, 'Namespace', 'team-a-runners').kind, 'Namespace', 'the default follows the release name');
+  });
+
+  test('the NetworkPolicy selects every pod of the runner namespace, denies all ingress and allows egress only to DNS, the forge and the model API', () => {
+    const policy = find(renderChart(FORGE), 'NetworkPolicy', 'forgebot-runner') as Manifest & {
+      spec: { podSelector: Record<string, unknown>; policyTypes: string[]; ingress?: unknown[]; egress: { to: { ipBlock?: { cidr: string }; namespaceSelector?: unknown }[]; ports: { port: number; protocol: string }[] }[] };
     };
-    assert.deepEqual(policy.spec.podSelector.matchLabels, { 'app.kubernetes.io/name': 'forgebot', 'app.kubernetes.io/component': 'runner' });
+    assert.equal(policy.metadata.namespace, RUNNERS);
+    assert.deepEqual(policy.spec.podSelector, {}, 'whatever labels a pod there has');
     assert.deepEqual([...policy.spec.policyTypes].sort(), ['Egress', 'Ingress']);
     assert.deepEqual(policy.spec.ingress ?? [], []);
     const [dns, ...others] = policy.spec.egress;
@@ -119,6 +178,7 @@ describe('Helm chart', { skip }, () => {
       for (const container of pod.containers) {
         assert.deepEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }, `${manifest.metadata.name}/${container.name}`);
       }
+      assert.deepEqual(restrictedViolations({ spec: pod } as unknown as PodLike), [], `${manifest.metadata.name} would be admitted under "restricted"`);
     }
   });
 

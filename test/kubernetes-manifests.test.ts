@@ -9,6 +9,7 @@ import { runnerNamespace } from '../src/activities/sandbox/kubernetes/kube-confi
 import { kubernetesJobName, labelValue } from '../src/activities/sandbox/kubernetes/names.js';
 import type { AgentJob } from '../src/activities/sandbox/sandbox.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { restrictedViolations, type PodLike } from './helpers/pod-security.js';
 import { jobOf, reviewTask } from './helpers/review-task.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -65,6 +66,41 @@ test('the Job is valid, hardened to Pod Security "restricted", and holds no cred
   assert.equal(container.env!.find((e) => e.name === 'FORGEBOT_TASK_FILE')?.value, '/etc/forgebot/task.json', 'the task is a file from the Secret');
   assert.deepEqual(pod.volumes?.find((v) => v.name === 'task')?.secret?.secretName, 'fb-review-1');
   assert.equal(container.volumeMounts?.find((m) => m.name === 'task')?.readOnly, true);
+});
+
+test('Pod Security "restricted" (the runner namespace enforces it) admits the Job\'s pod, and each of its controls can refuse', () => {
+  const template = jobManifest('fb-review-1', job, SECRETS, POD).spec!.template;
+  const pod: PodLike = { metadata: template.metadata ?? {}, spec: template.spec! };
+  assert.deepEqual(restrictedViolations(pod), []);
+  const mutated = (change: (copy: PodLike) => void): string[] => {
+    const copy = structuredClone(pod);
+    change(copy);
+    return restrictedViolations(copy);
+  };
+  const runner = (copy: PodLike) => copy.spec.containers[0]!;
+  const refusals: [string, (copy: PodLike) => void][] = [
+    ['Host Namespaces', (copy) => { copy.spec.hostNetwork = true; }],
+    ['Host Namespaces', (copy) => { copy.spec.hostPID = true; }],
+    ['HostPath Volumes', (copy) => { copy.spec.volumes!.push({ name: 'host', hostPath: { path: '/' } }); }],
+    ['Volume Types', (copy) => { copy.spec.volumes!.push({ name: 'nfs', nfs: { server: 'nfs.example', path: '/' } }); }],
+    ['Privileged Containers', (copy) => { runner(copy).securityContext!.privileged = true; }],
+    ['Privilege Escalation', (copy) => { delete runner(copy).securityContext!.allowPrivilegeEscalation; }],
+    ['Running as Non-root', (copy) => { delete copy.spec.securityContext!.runAsNonRoot; delete runner(copy).securityContext!.runAsNonRoot; }],
+    ['Running as Non-root user', (copy) => { runner(copy).securityContext!.runAsUser = 0; }],
+    ['Seccomp', (copy) => { delete copy.spec.securityContext!.seccompProfile; delete runner(copy).securityContext!.seccompProfile; }],
+    ['Seccomp', (copy) => { runner(copy).securityContext!.seccompProfile = { type: 'Unconfined' }; }],
+    ['Capabilities', (copy) => { runner(copy).securityContext!.capabilities = { drop: ['NET_RAW'] }; }],
+    ['Capabilities', (copy) => { runner(copy).securityContext!.capabilities = { drop: ['ALL'], add: ['SYS_ADMIN'] }; }],
+    ['Host Ports', (copy) => { runner(copy).ports = [{ containerPort: 80, hostPort: 80 }]; }],
+    ['SELinux', (copy) => { copy.spec.securityContext!.seLinuxOptions = { type: 'spc_t' }; }],
+    ['/proc Mount Type', (copy) => { runner(copy).securityContext!.procMount = 'Unmasked'; }],
+    ['Sysctls', (copy) => { copy.spec.securityContext!.sysctls = [{ name: 'kernel.msgmax', value: '1' }]; }],
+    ['AppArmor', (copy) => { runner(copy).securityContext!.appArmorProfile = { type: 'Unconfined' }; }],
+  ];
+  for (const [control, change] of refusals) {
+    const problems = mutated(change);
+    assert.ok(problems.some((p) => p.startsWith(`${control}:`)), `${control} refuses (${problems.join('; ') || 'nothing found'})`);
+  }
 });
 
 test('the Secret is valid, owned by its Job, and carries only the credentials given', () => {

@@ -40,8 +40,12 @@ export interface LocalSandboxOptions {
 
 const DEFAULT_MODEL_API = 'https://api.anthropic.com';
 
-/** The default runner: this checkout's runner entry point, run by this Node.js with the project's tsx. */
+/**
+ * The default runner, run by this Node.js: the compiled runner beside this module when it is compiled (dist/), else
+ * this checkout's TypeScript entry point through the project's tsx.
+ */
 export function defaultRunnerCommand(): string[] {
+  if (import.meta.url.endsWith('.js')) return [process.execPath, fileURLToPath(new URL('../../agents/runner-main.js', import.meta.url))];
   const runner = fileURLToPath(new URL('../../agents/runner-main.ts', import.meta.url));
   return [process.execPath, '--import', import.meta.resolve('tsx'), runner];
 }

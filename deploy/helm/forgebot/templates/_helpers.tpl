@@ -50,6 +50,27 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "forgebot.fullname" .) .Values.secrets.existingSecret -}}
 {{- end -}}
 
+{{/*
+The namespace runner Jobs run in (runner.namespace, default <release>-runners): it holds only the runner Jobs and the
+Secret forgebot makes for each, and the agent-worker's Role is bound there only. Never the release namespace, where a
+Job could mount the Secrets of the other processes.
+*/}}
+{{- define "forgebot.runnerNamespace" -}}
+{{- $ns := default (printf "%s-runners" .Release.Name) .Values.runner.namespace -}}
+{{- if eq $ns .Release.Namespace }}{{ fail (printf "runner.namespace must not be the release namespace (%s): runner Jobs get a namespace of their own" $ns) }}{{ end -}}
+{{- $ns -}}
+{{- end -}}
+
+{{/* Pod Security Admission labels of the runner namespace: "restricted", enforced, audited and warned about. */}}
+{{- define "forgebot.podSecurityLabels" -}}
+{{- $labels := dict -}}
+{{- range $mode := list "enforce" "audit" "warn" -}}
+{{- $_ := set $labels (printf "pod-security.kubernetes.io/%s" $mode) "restricted" -}}
+{{- $_ := set $labels (printf "pod-security.kubernetes.io/%s-version" $mode) $.Values.runner.podSecurityVersion -}}
+{{- end -}}
+{{- toYaml $labels -}}
+{{- end -}}
+
 {{- define "forgebot.agentServiceAccount" -}}
 {{- printf "%s-agent-worker" (include "forgebot.fullname" .) -}}
 {{- end -}}
