@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GitHubAllowedRepositories, GitLabAllowedProjects } from './webhooks/project-allowlist.js';
 
 /** Comma-separated list, blanks dropped: `a, b,,c` → ['a', 'b', 'c']. */
 const csv = z
@@ -36,6 +37,9 @@ export const Config = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     DEDUPE_TTL_SECONDS: positiveInt.default(86_400),
     WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 512kb or 2mb').default('2mb'),
+    /** Webhook allowlists (src/webhooks/project-allowlist.ts): `group/project`, `group/*`; `owner/repo`, `owner/*`. Unset: every project. */
+    GITLAB_ALLOWED_PROJECTS: GitLabAllowedProjects.optional(),
+    GITHUB_ALLOWED_REPOSITORIES: GitHubAllowedRepositories.optional(),
     GITLAB_URL: z.url({ protocol: /^https?$/ }).optional(),
     GITLAB_TOKEN: z.string().min(1).optional(),
     GITLAB_CLONE_TOKEN: z.string().min(1).optional(),
@@ -50,6 +54,7 @@ export const Config = z
     GITHUB_APPROVE_WHEN_CLEAN: bool.default(false),
     REVIEW_DRAFTS: bool.default(false),
     REVIEW_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(10),
+    REVIEWS_PER_RUN: positiveInt.default(50),
     ANTHROPIC_API_KEY: z.string().min(1).optional(),
     ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),

@@ -13,7 +13,10 @@ import type { WorkflowStarter } from './workflow-starter.js';
 export type { WorkflowStarter } from './workflow-starter.js';
 
 export interface WebhookAppDeps {
-  config: Pick<Config, 'GITLAB_WEBHOOK_SECRET' | 'GITHUB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS'>;
+  config: Pick<
+    Config,
+    'GITLAB_WEBHOOK_SECRET' | 'GITHUB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS' | 'GITLAB_ALLOWED_PROJECTS' | 'GITHUB_ALLOWED_REPOSITORIES'
+  >;
   redis: Redis;
   starter: WorkflowStarter;
   logger: Logger;
@@ -47,6 +50,8 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       secrets: deps.config.GITLAB_WEBHOOK_SECRET ?? [],
       bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
       reviewDrafts: deps.config.REVIEW_DRAFTS,
+      allowlist: deps.config.GITLAB_ALLOWED_PROJECTS,
+      onNotAllowed: () => metrics.notAllowed('gitlab'),
       dedupe,
       starter: deps.starter,
       logger: deps.logger,
@@ -57,6 +62,8 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       secrets: deps.config.GITHUB_WEBHOOK_SECRET ?? [],
       bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
       reviewDrafts: deps.config.REVIEW_DRAFTS,
+      allowlist: deps.config.GITHUB_ALLOWED_REPOSITORIES,
+      onNotAllowed: () => metrics.notAllowed('github'),
       dedupe,
       starter: deps.starter,
       logger: deps.logger,

@@ -2,11 +2,14 @@ import type { RequestHandler, Router } from 'express';
 import express from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+export type WebhookForge = 'gitlab' | 'github';
+
 /**
  * Prometheus metrics of the webhook receiver, on `GET /metrics` (the chart's Ingress routes only `/webhook/*`, so it
- * stays inside the cluster): deliveries by forge and status code, their latency, and the process's own metrics.
+ * stays inside the cluster): deliveries by forge and status code, their latency, deliveries from projects outside the
+ * allowlist (`notAllowed`, called by the routes), and the process's own metrics.
  */
-export function webhookMetrics(): { track: RequestHandler; routes: Router; registry: Registry } {
+export function webhookMetrics(): { track: RequestHandler; routes: Router; registry: Registry; notAllowed: (forge: WebhookForge) => void } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'forgebot_server_' });
   const deliveries = new Counter({
@@ -23,6 +26,15 @@ export function webhookMetrics(): { track: RequestHandler; routes: Router; regis
     registers: [registry],
   });
 
+  const notAllowed = new Counter({
+    name: 'forgebot_webhook_not_allowed_total',
+    help: 'Verified deliveries from a project outside GITLAB_ALLOWED_PROJECTS / GITHUB_ALLOWED_REPOSITORIES: answered 202 ignored, not acted on.',
+    labelNames: ['forge'],
+    registers: [registry],
+  });
+  // Both series exist from the start, so that a rate or an alert on them has data before the first refusal.
+  for (const forge of ['gitlab', 'github'] satisfies WebhookForge[]) notAllowed.inc({ forge }, 0);
+
   const track: RequestHandler = (req, res, next) => {
     const forge = /^\/webhook\/(gitlab|github)$/.exec(req.path)?.[1];
     if (req.method !== 'POST' || forge === undefined) return next();
@@ -38,5 +50,5 @@ export function webhookMetrics(): { track: RequestHandler; routes: Router; regis
   routes.get('/metrics', (_req, res, next) => {
     registry.metrics().then((text) => void res.type(registry.contentType).send(text), next);
   });
-  return { track, routes, registry };
+  return { track, routes, registry, notAllowed: (forge) => notAllowed.inc({ forge }) };
 }

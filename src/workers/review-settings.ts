@@ -10,7 +10,7 @@ export function runSettings(config: Config): RunSettings {
     agentTaskQueue: config.AGENT_TASK_QUEUE,
     agentTimeoutMs: config.AGENT_TIMEOUT_SECONDS * 1000,
     agentHeartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT_SECONDS * 1000,
-    reviewsPerRun: 50,
+    reviewsPerRun: config.REVIEWS_PER_RUN,
   };
 }
 

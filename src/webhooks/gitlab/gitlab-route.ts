@@ -2,22 +2,27 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logger.js';
 import { dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
+import { parseJsonBody } from '../json-body.js';
+import { allowsProject, NOT_ALLOWED_REASON, type AllowlistDeps } from '../project-allowlist.js';
 import { decideMergeRequestAction, type MergeRequestAction } from './decide-merge-request-action.js';
-import { InvalidPayloadError, parseGitLabEvent } from './parse-gitlab-event.js';
+import { InvalidPayloadError, parseGitLabEvent, type GitLabEvent } from './parse-gitlab-event.js';
 import { verifyToken } from './verify-token.js';
 
 export { REDIS_TIMEOUT_MS, WORKFLOW_TIMEOUT_MS } from '../change-action.js';
 
-export type GitLabRouteDeps = WebhookRouteDeps;
+/** `allowlist`: GITLAB_ALLOWED_PROJECTS (unset: every project). */
+export type GitLabRouteDeps = WebhookRouteDeps & AllowlistDeps;
 
 /**
- * `POST /webhook/gitlab`. Before any work: token (401), content type (415), size (413), JSON (400), payload (400).
- * Then one pure decision, a Redis claim, and one call to the workflow layer. Without a configured secret every
- * delivery is refused with 401 (the sender is not authenticated; a 503 would only make GitLab retry).
+ * `POST /webhook/gitlab`. Before any work: token (401), content type (415), size (413), UTF-8 and JSON (400), payload
+ * (400), the project allowlist (202 ignored). Then one pure decision, a Redis claim, and one call to the workflow
+ * layer. Without a configured secret every delivery is refused with 401 (the sender is not authenticated; a 503
+ * would only make GitLab retry).
  */
 export function gitlabRoute(deps: GitLabRouteDeps): Router {
   const router = express.Router();
   if (deps.secrets.length === 0) deps.logger.warn('GITLAB_WEBHOOK_SECRET is not set: every GitLab delivery is refused (401)');
+  else if (deps.allowlist === undefined) deps.logger.warn('GITLAB_ALLOWED_PROJECTS is not set: every project whose webhook has the secret is reviewed');
 
   router.post(
     '/webhook/gitlab',
@@ -41,19 +46,27 @@ export function gitlabRoute(deps: GitLabRouteDeps): Router {
 }
 
 async function handle(req: Request, deps: GitLabRouteDeps, log: Logger, ids: { deliveryId: string; dedupeId: string }): Promise<Reply> {
-  let body: unknown;
+  const body = parseJsonBody(req.body);
+  if (!body.ok) return reply(400, { error: body.error });
+  let event: GitLabEvent;
   try {
-    body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
-  } catch {
-    return reply(400, { error: 'body is not valid JSON' });
-  }
-  let action: MergeRequestAction;
-  try {
-    action = decideMergeRequestAction(parseGitLabEvent(body, req.get('x-gitlab-event')), { reviewDrafts: deps.reviewDrafts, deliveryId: ids.deliveryId });
+    event = parseGitLabEvent(body.value, req.get('x-gitlab-event'));
   } catch (error) {
     if (!(error instanceof InvalidPayloadError)) throw error;
     log.warn({ reason: error.reason }, 'malformed gitlab payload');
     return reply(400, { error: error.message });
   }
+  const project = projectPathOf(event);
+  if (project !== undefined && !allowsProject(deps.allowlist, project)) {
+    log.info({ project }, 'project not allowed (GITLAB_ALLOWED_PROJECTS)');
+    deps.onNotAllowed?.();
+    return reply(202, { status: 'ignored', reason: NOT_ALLOWED_REASON });
+  }
+  const action: MergeRequestAction = decideMergeRequestAction(event, { reviewDrafts: deps.reviewDrafts, deliveryId: ids.deliveryId });
   return dispatchChangeAction(action, deps, log, ids.dedupeId, 'gitlab');
+}
+
+/** The project of an event that can start or end work (other kinds are only acknowledged, whatever their project). */
+function projectPathOf(event: GitLabEvent): string | undefined {
+  return event.kind === 'merge_request' || event.kind === 'merge_request_closed' ? event.event.project.path_with_namespace : undefined;
 }
