@@ -36,6 +36,7 @@ describe('GitLab review end to end with SANDBOX=kubernetes', () => {
     const worker = await startAgentWorkerProcess({
       TEMPORAL_ADDRESS: world.env.address,
       AGENT_TASK_QUEUE: world.stack.config.AGENT_TASK_QUEUE,
+      CLAIM_STORE_DIR: world.stack.config.CLAIM_STORE_DIR!,
       SANDBOX: 'kubernetes',
       KUBECONFIG: kube.kubeconfigPath,
       RUNNER_IMAGE,

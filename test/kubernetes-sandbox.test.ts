@@ -13,6 +13,8 @@ import { startKubernetes, stubImage, type KubeWorld } from './helpers/kubernetes
 import { jobOf, reviewTask } from './helpers/review-task.js';
 import { rbacPermission } from './helpers/kubernetes-rbac.js';
 import { SANDBOX_PERMISSIONS } from '../src/activities/sandbox/kubernetes/permissions.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 
 const SECRETS = { anthropicApiKey: 'sk-ant-sandbox-secret-42', cloneToken: 'glpat-clone-secret-42' };
 let counter = 0;
@@ -49,6 +51,7 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
       images: {
         'stub/ok': stubImage(),
         'stub/slow': stubImage({ ms: 1_500 }),
+        'stub/quiet': stubImage({ ms: 2_500 }),
         'stub/forever': stubImage({ ms: 600_000 }),
         'stub/runner-error': stubImage({ print: 'error' }),
         'stub/silent-crash': stubImage({ print: 'none', exitCode: 3 }),
@@ -191,6 +194,30 @@ describe('Kubernetes sandbox (fake API server, real processes)', () => {
     const lists = world.fake.requests.filter((r) => r.path.endsWith('/pods') && r.query.watch === undefined).length;
     assert.ok(world.fake.expiredWatches > 0, 'the resumed watch got 410 Gone');
     assert.ok(lists > listsBefore, 'listed again after 410 Gone');
+  });
+
+  test('a runner quiet for many times the pod watch\'s idle timeout: each silent watch is resumed at once, never counted as a failure', async () => {
+    const lines: { msg?: string; level?: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as { msg?: string });
+        done();
+      },
+    });
+    // client-node aborts a watch that heard nothing for 30 s; a real API server bookmarks about once a minute.
+    const sandbox = createKubernetesSandbox({
+      api: world.api,
+      logger: pino({ level: 'debug' }, sink),
+      pod: { image: 'stub/quiet', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '256Mi', ttlSecondsAfterFinished: 1 },
+      unschedulableTimeoutMs: 60_000,
+      checkEveryMs: 300,
+      watchIdleTimeoutMs: 150,
+    });
+    const result = await run(sandbox, agentJob());
+    assert.match(result.review.summary, /key=yes/);
+    const idle = lines.filter((line) => line.msg === 'pod watch idle; resuming').length;
+    assert.ok(idle >= 4, `the watch went idle and was resumed (${idle} times)`);
+    assert.deepEqual(lines.filter((line) => line.msg === 'pod watch failed; resuming'), [], 'an idle watch is not a failure');
   });
 
   test('every request the sandbox made is one the agent-worker\'s Role grants (runs last)', () => {

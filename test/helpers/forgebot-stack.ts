@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileClaimStore } from '../../src/activities/claim-check/file-claim-store.js';
+import { createClaimStore } from '../../src/activities/claim-check/create-claim-store.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
@@ -37,14 +37,16 @@ export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, 
     TEMPORAL_TASK_QUEUE: unique('forgebot'),
     AGENT_TASK_QUEUE: unique('forgebot-agent'),
     REVIEW_DEBOUNCE_SECONDS: '0.3',
+    CLAIM_STORE_DIR: await mkdtemp(join(tmpdir(), 'forgebot-claims-')),
     LOG_LEVEL: 'silent',
     ...vars,
   });
   const logger = createLogger(config.LOG_LEVEL);
   const starter = createTemporalReviewStarter(env.client, config.TEMPORAL_TASK_QUEUE);
   const server = await startWebhookServer({ config, redis, starter, logger, dedupePrefix: `forgebot-e2e:${randomUUID()}:` });
-  // One claim store for both workers, as in a deployment; its own folder per stack.
-  const claims = createFileClaimStore(await mkdtemp(join(tmpdir(), 'forgebot-claims-')));
+  // One claim store for both workers, as in a deployment: its own folder per stack (CLAIM_STORE_DIR), which an
+  // agent-worker started as its own process is given too.
+  const claims = createClaimStore(config);
   const workers: Worker[] = [
     await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config), claims }),
   ];

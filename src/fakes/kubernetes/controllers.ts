@@ -13,6 +13,8 @@ type Condition = { type: string; status: string; reason?: string; message?: stri
  */
 export class Controllers {
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Once stopped, nothing new is scheduled: a pod that ends during shutdown must not leave a TTL timer behind. */
+  private stopped = false;
 
   constructor(
     private readonly store: ObjectStore,
@@ -20,6 +22,7 @@ export class Controllers {
   ) {}
 
   private later(ms: number, work: () => void | Promise<void>): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void Promise.resolve(work()).catch(() => undefined);
@@ -140,6 +143,7 @@ export class Controllers {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

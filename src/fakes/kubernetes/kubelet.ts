@@ -30,6 +30,8 @@ const POLL_MS = 150;
  */
 export class FakeKubelet {
   private readonly runtimes = new Map<string, Runtime>();
+  /** Pods being run (from scheduling to their volumes torn down): stopAll waits for them. */
+  private readonly starts = new Set<Promise<void>>();
   schedulable = true;
 
   constructor(
@@ -59,7 +61,13 @@ export class FakeKubelet {
   }
 
   /** Runs the pod to its end (or until it is deleted). */
-  async start(pod: KubeObject): Promise<void> {
+  start(pod: KubeObject): Promise<void> {
+    const run = this.run(pod).finally(() => this.starts.delete(run));
+    this.starts.add(run);
+    return run;
+  }
+
+  private async run(pod: KubeObject): Promise<void> {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const runtime: Runtime = { mounts: new Map(), log: '', gone: false };
     this.runtimes.set(key, runtime);
@@ -132,8 +140,9 @@ export class FakeKubelet {
         ...(runtime.stopReason === 'Evicted' ? { reason: 'Evicted', message: 'The node was low on resource: memory.' } : {}),
       });
     });
-    await this.cleanUp(key);
+    // The Job controller reacts to the pod's status, not to the kubelet tearing its volumes down.
     if (finished) this.onPodFinished(finished);
+    await this.cleanUp(key);
   }
 
   private async cleanUp(key: string): Promise<void> {
@@ -171,10 +180,12 @@ export class FakeKubelet {
     this.runtimes.delete(`${namespace}/${name}`);
   }
 
+  /** Stops every container and waits until each pod's run has wound up (status written, volumes removed). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.runtimes.keys()].map((key) => {
       const [namespace, name] = key.split('/') as [string, string];
       return this.stop(namespace, name, 'deleted', 1_000);
     }));
+    await Promise.allSettled([...this.starts]);
   }
 }

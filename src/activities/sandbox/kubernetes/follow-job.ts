@@ -18,6 +18,8 @@ export interface FollowJobOptions {
   signal: AbortSignal;
   unschedulableTimeoutMs: number;
   checkEveryMs: number;
+  /** A pod watch silent this long is resumed (client-node's default: 30 s). */
+  watchIdleTimeoutMs?: number;
   onProgress: (note: string) => void;
   ensureSecret: () => Promise<void>;
 }
@@ -86,9 +88,10 @@ export function followJob(options: FollowJobOptions): Promise<JobOutcome> {
         case 'succeeded':
         case 'runner-failed': {
           const exit = verdict.kind === 'runner-failed' ? verdict.exit : undefined;
-          // The Job may know better than the pod (its deadline killed it).
+          // The Job may know better than the pod: its deadline killed it. Any other failure of the Job (BackoffLimitExceeded)
+          // only repeats the pod's, and the runner's log says why.
           const fromJob = exit ? jobVerdict((await readJob()) ?? {}) : undefined;
-          if (fromJob?.kind === 'failed') return fromJob;
+          if (fromJob?.kind === 'failed' && fromJob.error.code === 'ERR_SANDBOX_DEADLINE_EXCEEDED') return fromJob;
           const outcome = await readPodOutcome(api, verdict.pod, exit);
           return 'result' in outcome ? { kind: 'result', result: outcome.result } : { kind: 'failed', error: outcome.error };
         }
@@ -109,7 +112,8 @@ export function followJob(options: FollowJobOptions): Promise<JobOutcome> {
         return finish({ kind: 'failed', error: new SandboxError('ERR_SANDBOX_CANCELLED', `job ${name} was deleted while it ran`) });
       }
       const verdict = jobVerdict(latest);
-      if (verdict?.kind === 'failed') return finish(verdict);
+      // While its pod is there, a failed Job waits for the pod's own verdict (its runner's error), deadline aside.
+      if (verdict?.kind === 'failed' && (current.length === 0 || verdict.error.code === 'ERR_SANDBOX_DEADLINE_EXCEEDED')) return finish(verdict);
       if (current.length === 0) note(`job ${name} is waiting for its pod`);
     }
 
@@ -135,7 +139,7 @@ export function followJob(options: FollowJobOptions): Promise<JobOutcome> {
     const onAbort = () => finish({ kind: 'aborted' });
     const pods = watchPods(api, `${LABEL_CONTROLLER_UID}=${uid}`, () => schedule(false), (error) => {
       finish({ kind: 'failed', error: new SandboxError('ERR_SANDBOX_API', `watching the pods of job ${name} kept failing: ${error instanceof Error ? error.message : String(error)}`) });
-    }, log);
+    }, log, options.watchIdleTimeoutMs);
     const ticker = setInterval(() => schedule(true), options.checkEveryMs);
     options.signal.addEventListener('abort', onAbort, { once: true });
     if (options.signal.aborted) onAbort();

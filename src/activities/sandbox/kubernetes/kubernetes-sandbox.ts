@@ -16,6 +16,8 @@ export interface KubernetesSandboxOptions {
   unschedulableTimeoutMs: number;
   /** How often the Job is re-read and progress reported, besides watch events. */
   checkEveryMs?: number;
+  /** How long a pod watch may hear nothing before it is resumed (default: client-node's 30 s). */
+  watchIdleTimeoutMs?: number;
   /** Bound on waiting for a deleted Job's pods to be gone. */
   deleteWaitMs?: number;
 }
@@ -94,6 +96,7 @@ export function createKubernetesSandbox(options: KubernetesSandboxOptions): Sand
           api, log, name, job: started, signal: run.signal,
           unschedulableTimeoutMs: options.unschedulableTimeoutMs,
           checkEveryMs: options.checkEveryMs ?? 5_000,
+          ...(options.watchIdleTimeoutMs !== undefined ? { watchIdleTimeoutMs: options.watchIdleTimeoutMs } : {}),
           onProgress: run.onProgress ?? (() => undefined),
           ensureSecret: () => ensureSecret(name, started, checked, secrets),
         });
