@@ -87,7 +87,7 @@ describe('implementer role, local sandbox → GitLab draft MR', () => {
     assert.match(mr.title, /^Draft: APP-7/);
     assert.deepEqual(mr.labels, ['forgebot']);
     assert.ok(!/^!\[|^@all/m.test(mr.description), 'the agent’s words are fenced: no mention, no image');
-    assert.match(mr.description, /```text\nSet app to 2 @all/);
+    assert.match(mr.description, /```text\nSet app to 2 @\u200Ball/, 'fenced, the mention neutralized even there');
     assert.ok(!JSON.stringify(model.requests).includes(AUTHOR_TOKEN), 'the write token never reached the model');
   });
 });
