@@ -46,25 +46,46 @@ function splitPattern(secret: string): RegExp {
   return new RegExp([...secret].map(escapeRegExp).join('(?:\\s|\\\\n)*'), 'g');
 }
 
-/** Replaces each of the given secrets, in any of its forms, with `[redacted]`. */
-function redactKnown(text: string, secrets: readonly string[]): string {
-  let clean = text;
+type Span = [start: number, end: number];
+
+const spansOf = (text: string, pattern: RegExp): Span[] => [...text.matchAll(pattern)].map((match): Span => [match.index, match.index + match[0].length]);
+
+/** Where each of the given secrets appears in `text`, in any of its forms (overlapping appearances included). */
+function knownSpans(text: string, secrets: readonly string[]): Span[] {
+  const spans: Span[] = [];
   for (const secret of secrets) {
     if (secret.length < 4) continue;
-    for (const form of secretForms(secret)) clean = clean.split(form).join(REDACTED);
-    if (secret.length >= MIN_ENCODED_SECRET && secret.length <= 512) clean = clean.replace(splitPattern(secret), REDACTED);
+    for (const form of secretForms(secret)) {
+      for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+    }
+    if (secret.length >= MIN_ENCODED_SECRET && secret.length <= 512) spans.push(...spansOf(text, splitPattern(secret)));
   }
-  return clean;
+  return spans;
+}
+
+/**
+ * `text` with each span replaced by `[redacted]`, overlapping spans as one: all matches are found on the same text, so a
+ * token pattern that covers only part of a known secret (or the reverse) cannot leave the rest of it behind.
+ */
+function replaceSpans(text: string, spans: Span[]): string {
+  let clean = '';
+  let from = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    if (end <= from) continue;
+    clean += start < from ? '' : `${text.slice(from, start)}${REDACTED}`;
+    from = end;
+  }
+  return `${clean}${text.slice(from)}`;
 }
 
 /** Replaces token-like strings, and each of the given secrets in any of its forms, with `[redacted]`. */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  return redactKnown(SECRET_PATTERNS.reduce((result, pattern) => result.replace(pattern, REDACTED), text), secrets);
+  return replaceSpans(text, [...SECRET_PATTERNS.flatMap((pattern) => spansOf(text, pattern)), ...knownSpans(text, secrets)]);
 }
 
 /** True when any of the secrets appears in `text` in any form `redactSecrets` knows. */
 export function containsSecret(text: string, secrets: readonly string[]): boolean {
-  return redactKnown(text, secrets) !== text;
+  return knownSpans(text, secrets).length > 0;
 }
 
 /** Every string in a JSON-shaped value redacted (object keys too): nothing of a result is left out. */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gitEnvironment } from '../checkout.js';
+import { gitLinePaths, headerPath, unquoteGitPath } from './git-path.js';
 
 const run = promisify(execFile);
 
@@ -22,8 +23,7 @@ export interface DiffFile {
 
 /** The path of a `--- a/x` / `+++ b/x` line, or undefined for /dev/null. */
 function sidePath(line: string | undefined): string | undefined {
-  if (!line || line.endsWith('/dev/null')) return undefined;
-  return line.slice(4).replace(/^[ab]\//, '');
+  return line === undefined ? undefined : headerPath(line.slice(4));
 }
 
 /** One file's section of a `git diff` (from its `diff --git` line, without the final newline). */
@@ -32,9 +32,9 @@ export function parseDiffSection(text: string): DiffFile {
   const hunkStart = text.search(/^@@ /m);
   const header = hunkStart < 0 ? lines : text.slice(0, hunkStart).split('\n');
   const field = (prefix: string) => header.find((line) => line.startsWith(prefix))?.slice(prefix.length);
-  const fromGitLine = /^diff --git a\/(.+) b\/(.+)$/.exec(lines[0] ?? '');
-  const oldPath = field('rename from ') ?? sidePath(header.find((line) => line.startsWith('--- '))) ?? fromGitLine?.[1] ?? '';
-  const newPath = field('rename to ') ?? sidePath(header.find((line) => line.startsWith('+++ '))) ?? fromGitLine?.[2] ?? oldPath;
+  const fromGitLine = gitLinePaths(lines[0] ?? '');
+  const oldPath = unquoteGitPath(field('rename from ')) ?? sidePath(header.find((line) => line.startsWith('--- '))) ?? fromGitLine?.[0] ?? '';
+  const newPath = unquoteGitPath(field('rename to ')) ?? sidePath(header.find((line) => line.startsWith('+++ '))) ?? fromGitLine?.[1] ?? oldPath;
   const hunks = hunkStart < 0 ? '' : text.slice(hunkStart);
   const body = hunks.split('\n');
   const status = field('new file mode') !== undefined ? 'added' : field('deleted file mode') !== undefined ? 'deleted' : field('rename from ') !== undefined ? 'renamed' : 'modified';

@@ -64,7 +64,7 @@ function decideClose(event: MergeRequestClosedEvent): MergeRequestAction {
   const attributes = event.object_attributes;
   const projectId = event.project.id ?? attributes.target_project_id;
   const iid = attributes.iid ?? Number(/\/merge_requests\/(\d+)(?:[/?#]|$)/.exec(attributes.url ?? '')?.[1] ?? Number.NaN);
-  if (projectId === undefined || !Number.isInteger(iid) || iid <= 0) {
+  if (projectId === undefined || !Number.isSafeInteger(iid) || iid <= 0) {
     return { kind: 'ignore', reason: 'payload names no project id or merge request iid' };
   }
   return {
