@@ -173,19 +173,54 @@ describe('review workflow', () => {
     assert.deepEqual(world.published, [sha(1)]);
   });
 
-  test('coalesces a burst of pushes into one review of the newest SHA', async () => {
+  test('the first revision of an opened change is reviewed at once; a later push waits for the quiet period', async () => {
+    const world = new World();
+    await withWorkers(world, { debounceMs: 600_000 }, async (start) => {
+      const { id } = await start(sha(1));
+      const handle = env.client.workflow.getHandle(id);
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'the first revision reviewed without the 10-minute debounce');
+      await start(sha(2));
+      await until(async () => (await handle.query(statusQuery)).phase === 'debouncing', 'the push waits for more pushes');
+      assert.deepEqual(world.reviewsStarted, [sha(1)]);
+      world.state = 'closed';
+      await handle.signal(changeClosedSignal, { reason: 'closed' });
+      assert.equal((await handle.result()).phase, 'closed');
+    });
+    assert.deepEqual(world.published, [sha(1)]);
+  });
+
+  test('coalesces a burst of later pushes into one review of the newest SHA', async () => {
     const world = new World();
     await withWorkers(world, { debounceMs: 1500 }, async (start) => {
-      await start(sha(1));
-      await start(sha(2));
-      const { id } = await start(sha(3));
+      const { id } = await start(sha(1));
       const handle = env.client.workflow.getHandle(id);
-      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'one review');
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'the first revision reviewed');
+      await start(sha(2));
+      await start(sha(3));
+      await start(sha(4));
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 2, 'one more review');
       world.state = 'closed';
       await handle.signal(changeClosedSignal, { reason: 'closed' });
       await handle.result();
     });
-    assert.deepEqual(world.reviewsStarted, [sha(3)]);
+    assert.deepEqual(world.reviewsStarted, [sha(1), sha(4)]);
+  });
+
+  test('a debounce of 0: no quiet period (no timer) for any push', async () => {
+    const world = new World();
+    await withWorkers(world, { debounceMs: 0 }, async (start) => {
+      const { id } = await start(sha(1));
+      const handle = env.client.workflow.getHandle(id);
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'first review');
+      await start(sha(2));
+      await until(async () => (await handle.query(statusQuery)).lastReviewedSha === sha(2), 'second review');
+      world.state = 'closed';
+      await handle.signal(changeClosedSignal, { reason: 'closed' });
+      await handle.result();
+      const { events } = await handle.fetchHistory();
+      assert.equal(events?.filter((event) => event.timerStartedEventAttributes).length, 0, 'no timer started');
+    });
+    assert.deepEqual(world.reviewsStarted, [sha(1), sha(2)]);
   });
 
   test('a push during a running review cancels it and reviews the new SHA', async () => {

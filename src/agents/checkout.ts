@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Logger } from 'pino';
 import type { CheckoutSpec } from '../domain/agent-task.js';
 import { RunnerError } from './runner-error.js';
 
@@ -20,6 +22,8 @@ export interface CheckoutOptions {
   cloneUsername?: string;
   /** The environment git may see (PATH, HOME, proxies); secrets in it are dropped. Default: this process's. */
   env?: NodeJS.ProcessEnv;
+  /** A commit wanted when the head's or the base's history holds it (the last reviewed head, for an incremental review). */
+  alsoWanted?: string;
 }
 
 /** Variables git may inherit: enough to find itself, a proxy and CA certificates; never a key or token. */
@@ -45,8 +49,39 @@ function gitProblem(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
 }
 
-/** Clones the repository and checks out `headSha` (detached); makes sure `baseSha` is present for the diff. */
-export async function checkoutAt(options: CheckoutOptions): Promise<void> {
+/**
+ * What the checkout fetched: `shallow` (the base alone and the commits from it to the head, the history behind the
+ * base left out), `full` (the whole history of head and base, fetched by SHA), or `refs` (every branch and change
+ * ref, for servers that refuse fetching by SHA).
+ */
+export type CheckoutFetch = 'shallow' | 'full' | 'refs';
+
+type Git = (timeout: number, ...args: string[]) => Promise<unknown>;
+
+/**
+ * Only what a review reads: the base at depth 1, then the head (everything from the base to the head: an ordinary
+ * fetch into a shallow repository stops at its shallow commits). False when the server refuses a shallow fetch or a
+ * fetch by SHA, or when the base is not an ancestor of the head after all: the caller fetches more.
+ */
+async function fetchShallow(git: Git, options: CheckoutOptions): Promise<boolean> {
+  const fetch = (...args: string[]) => git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', ...args).then(() => true, () => false);
+  const { headSha, baseSha } = options;
+  if (baseSha === headSha) return fetch('--depth=1', 'origin', headSha);
+  if (!(await fetch('--depth=1', 'origin', baseSha)) || !(await fetch('origin', headSha))) return false;
+  // Both present and the head reaches the base: `base...head` has its merge base (the base itself).
+  if (!(await git(LOCAL_TIMEOUT_MS, 'merge-base', '--is-ancestor', baseSha, headSha).then(() => true, () => false))) return false;
+  // A commit the caller needs too (the last reviewed head): present here when it lies between base and head. Else it
+  // is behind the base, or not in the history at all (a force push): only the whole history can tell.
+  if (options.alsoWanted && !(await git(LOCAL_TIMEOUT_MS, 'cat-file', '-e', `${options.alsoWanted}^{commit}`).then(() => true, () => false))) return false;
+  return true;
+}
+
+/**
+ * Clones the repository and checks out `headSha` (detached); makes sure `baseSha` is present, and the history between
+ * them, for the diff. Fetches as little as the server allows (see CheckoutFetch); `alsoWanted` (the last reviewed
+ * head) is then present exactly when the head's or the base's history holds it.
+ */
+export async function checkoutAt(options: CheckoutOptions): Promise<CheckoutFetch> {
   const env = gitEnvironment(options.env ?? process.env, options.cloneToken, options.cloneUsername);
   const git = (timeout: number, ...args: string[]) =>
     run('git', args, { cwd: options.dir, env, timeout, maxBuffer: MAX_GIT_OUTPUT }).catch((error: unknown) => {
@@ -56,16 +91,29 @@ export async function checkoutAt(options: CheckoutOptions): Promise<void> {
   await mkdir(options.dir, { recursive: true });
   await git(LOCAL_TIMEOUT_MS, 'init', '--quiet');
   await git(LOCAL_TIMEOUT_MS, 'remote', 'add', 'origin', options.cloneUrl);
-  for (const sha of [options.headSha, options.baseSha]) {
-    if (await hasCommit(sha)) continue;
-    const bySha = await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', sha).then(() => true, () => false);
-    if (bySha && (await hasCommit(sha))) continue;
-    // Servers that refuse fetching by SHA: fetch every branch (and the MR/PR refs) instead. Its error is the one reported.
-    const changeRefs = options.cloneUsername === 'x-access-token' ? '+refs/pull/*/head:refs/remotes/origin/pr/*' : '+refs/merge-requests/*/head:refs/remotes/origin/mr/*';
-    await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*', changeRefs);
-    if (!(await hasCommit(sha))) throw new Error(`commit ${sha} is not in the repository`);
+  let fetched: CheckoutFetch = 'shallow';
+  if (!(await fetchShallow(git, options))) {
+    fetched = 'full';
+    // The whole history from here on (a shallow repository is deepened): what the shallow fetch could not settle.
+    const unshallow = async () => ((await isShallow(options.dir)) ? ['--unshallow'] : []);
+    for (const sha of [options.headSha, options.baseSha]) {
+      if ((await hasCommit(sha)) && !(await isShallow(options.dir))) continue;
+      const bySha = await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', ...(await unshallow()), 'origin', sha).then(() => true, () => false);
+      if (bySha && (await hasCommit(sha))) continue;
+      // Servers that refuse fetching by SHA: fetch every branch (and the MR/PR refs) instead. Its error is the one reported.
+      fetched = 'refs';
+      const changeRefs = options.cloneUsername === 'x-access-token' ? '+refs/pull/*/head:refs/remotes/origin/pr/*' : '+refs/merge-requests/*/head:refs/remotes/origin/mr/*';
+      await git(FETCH_TIMEOUT_MS, 'fetch', '--quiet', '--no-tags', ...(await unshallow()), 'origin', '+refs/heads/*:refs/remotes/origin/*', changeRefs);
+      if (!(await hasCommit(sha))) throw new Error(`commit ${sha} is not in the repository`);
+    }
   }
   await git(LOCAL_TIMEOUT_MS, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', options.headSha);
+  return fetched;
+}
+
+/** True while the repository's history is cut at shallow commits (`.git/shallow` lists them). */
+async function isShallow(dir: string): Promise<boolean> {
+  return access(join(dir, '.git', 'shallow')).then(() => true, () => false);
 }
 
 /** The unified diff from the merge base of base and head to the head (`base...head`), as the reviewer sees it. */
@@ -79,15 +127,24 @@ export async function diffOf(dir: string, baseSha: string, headSha: string): Pro
   return stdout;
 }
 
-/** Checks out a role's repository at its head into `dir`; a failure is the runner's ERR_CHECKOUT. */
-export async function checkoutRepository(spec: CheckoutSpec, forge: 'gitlab' | 'github', cloneToken: string | undefined, dir: string): Promise<void> {
-  await checkoutAt({
+/** Checks out a role's repository at its head into `dir`; a failure is the runner's ERR_CHECKOUT. Logs how long it took. */
+export async function checkoutRepository(
+  spec: CheckoutSpec,
+  forge: 'gitlab' | 'github',
+  cloneToken: string | undefined,
+  dir: string,
+  more: { log?: Logger; alsoWanted?: string } = {},
+): Promise<void> {
+  const started = Date.now();
+  const fetched = await checkoutAt({
     cloneUrl: spec.cloneUrl,
     headSha: spec.headSha,
     baseSha: spec.baseSha,
     dir,
     ...(cloneToken ? { cloneToken, cloneUsername: forge === 'github' ? 'x-access-token' : 'oauth2' } : {}),
+    ...(more.alsoWanted ? { alsoWanted: more.alsoWanted } : {}),
   }).catch((error: unknown) => {
     throw new RunnerError('ERR_CHECKOUT', `could not check out ${spec.headSha}: ${error instanceof Error ? error.message : String(error)}`);
   });
+  more.log?.info({ fetched, ms: Date.now() - started }, 'checked out');
 }

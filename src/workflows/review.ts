@@ -30,6 +30,11 @@ const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
 export const GENERIC_AGENT_JOBS_PATCH = 'generic-agent-jobs';
 /** A `changeClosed` signal is confirmed with the forge (readChangeState) before the workflow ends. */
 export const VERIFY_CLOSE_PATCH = 'verify-close-with-forge';
+/**
+ * No quiet period (no timer) for the first revision of a newly opened change, nor when the debounce is 0: only later
+ * pushes wait for more to coalesce. (A timer, even of 1 ms, fires up to a second late on the Temporal server.)
+ */
+export const FIRST_REVISION_NO_DEBOUNCE_PATCH = 'first-revision-no-debounce';
 
 /** This turn's settings: the worker's current ones, or (in histories from before the patch) the input's. */
 async function settingsForThisTurn(input: ReviewWorkflowInput): Promise<{ settings: RunSettings; generic: boolean }> {
@@ -53,6 +58,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let pending: ReviewRequest | undefined = input.carried?.pending;
   let closed: ChangeClosed | undefined;
   let revisions = 0;
+  /** The first turn of a new change's first run: its first revision is reviewed at once. */
+  let firstTurn = input.carried === undefined;
   const agentStep = new CancellableStep();
   // status.reviewingSha is set from the start of a review until it is published (or fails): a signal for that SHA
   // meanwhile is a duplicate; only the agent step itself (phase 'reviewing') is cancelled.
@@ -204,7 +211,9 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     await condition(() => pending !== undefined || closed !== undefined);
     if (closed) break;
     const { settings, generic } = await settingsForThisTurn(input);
-    await quietPeriod(settings.debounceMs);
+    const noQuietPeriod = (firstTurn || settings.debounceMs <= 0) && patched(FIRST_REVISION_NO_DEBOUNCE_PATCH);
+    firstTurn = false;
+    if (!noQuietPeriod) await quietPeriod(settings.debounceMs);
     if (closed) break;
     const request = pending;
     pending = undefined;

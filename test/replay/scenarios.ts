@@ -107,6 +107,23 @@ export const scenarios: Record<string, Scenario> = {
       return { 'review-draft-and-reviews-off': handle };
     },
   },
+  // The first-revision-no-debounce patch: the opened change's first revision is reviewed without a quiet period (no
+  // timer before its review); the next push waits for one.
+  'review-first-revision': {
+    run: async ({ world, push, status, until }) => {
+      const handle = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(handle)).lastReviewedSha === sha(1));
+      await push(sha(2));
+      await until('sha2 reviewed after the quiet period', async () => (await status(handle)).lastReviewedSha === sha(2));
+      await closeAndWait(handle, 'merged');
+      assert.deepEqual([world.reviewsStarted, world.published], [[sha(1), sha(2)], [sha(1), sha(2)]]);
+      const { events } = await handle.fetchHistory();
+      const timers = events?.flatMap((event, index) => (event.timerStartedEventAttributes ? [index] : [])) ?? [];
+      const firstReview = events?.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'runAgent') ?? -1;
+      assert.ok(timers.length === 1 && firstReview >= 0 && timers[0]! > firstReview, 'one quiet period, after the first review');
+      return { 'review-first-revision': handle };
+    },
+  },
   // A workflow started by the old code: sha1 reviewed and sha2's review running when the main worker is replaced by
   // one on the current code, which replays the old part, cancels sha2 on the next push and reviews sha3 the new way.
   'review-upgrade-mid-flight': {

@@ -39,8 +39,8 @@ function capList(files: NotReviewedFile[]): NotReviewedFile[] {
 /** Clones the change at its head, runs the reviewer's tool loop, and returns its result (secrets redacted). */
 export async function runReview(task: ReviewTask, secrets: RunnerSecretsEnv, workspace: string, log: Logger, client = createModelClient(secrets)): Promise<ReviewResult> {
   const repoDir = join(workspace, 'repo');
-  await checkoutRepository(task.repository, task.request.ref.forge, secrets.cloneToken, repoDir);
   const review = task.review;
+  await checkoutRepository(task.repository, task.request.ref.forge, secrets.cloneToken, repoDir, { log, ...(review?.lastReviewedSha ? { alsoWanted: review.lastReviewedSha } : {}) });
   const settings = review?.settings ?? DEFAULT_REPO_SETTINGS;
   const scope = await reviewScope(repoDir, task, log);
   const batchTokens = Math.max(1_000, Math.min(MAX_BATCH_TOKENS, Math.floor(task.limits.tokenBudget * BATCH_SHARE)));
