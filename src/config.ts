@@ -40,6 +40,10 @@ export const Config = z
     /** Webhook allowlists (src/webhooks/project-allowlist.ts): `group/project`, `group/*`; `owner/repo`, `owner/*`. Unset: every project. */
     GITLAB_ALLOWED_PROJECTS: GitLabAllowedProjects.optional(),
     GITHUB_ALLOWED_REPOSITORIES: GitHubAllowedRepositories.optional(),
+    /** The webhook server's file outbox: deliveries held while Temporal and Redis are both down (src/webhooks/outbox/). */
+    OUTBOX_DIR: z.string().min(1).default('.forgebot/outbox'),
+    /** How often the server hands held deliveries to Temporal (and retries while it is down). */
+    OUTBOX_DRAIN_INTERVAL_MS: positiveInt.default(1_000),
     GITLAB_URL: z.url({ protocol: /^https?$/ }).optional(),
     GITLAB_TOKEN: z.string().min(1).optional(),
     GITLAB_CLONE_TOKEN: z.string().min(1).optional(),

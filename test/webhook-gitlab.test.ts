@@ -7,6 +7,7 @@ import { loadFixture, type Fixture } from './helpers/fixtures.js';
 import type { MutablePayload } from './helpers/gitlab-payload.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
+import { waitFor } from './helpers/webhook-outbox.js';
 import { deliver, startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
 /** A fixture delivery with the test token and a fresh event UUID (unless one is given). */
@@ -171,14 +172,20 @@ describe('POST /webhook/gitlab', () => {
     assert.equal(starter.closed.length, 0);
   });
 
-  test('when the workflow service is down: 503, and the redelivery is processed', async () => {
-    starter.failWith = new Error('connection refused');
+  test('when the workflow service is down: 202 queued, handed over when it is back; a redelivery is a duplicate', async () => {
+    starter.failWith = new Error('14 UNAVAILABLE: connection refused');
+    starter.pingError = starter.failWith;
     const d = delivery(open);
     const down = await send(d);
-    assert.equal(down.status, 503);
+    assert.equal(down.status, 202);
+    assert.deepEqual(down.json, { status: 'queued', workflowId: 'review:gitlab:1:1' });
+    assert.equal(starter.started.length, 0);
     starter.failWith = undefined;
+    starter.pingError = undefined;
+    await waitFor(() => starter.started.length === 1, 'the held delivery is handed over');
     const redelivered = await send(d);
-    assert.equal(redelivered.status, 202);
+    assert.equal(redelivered.status, 200);
+    assert.equal(redelivered.json.status, 'duplicate');
     assert.equal(starter.started.length, 1);
   });
   test('one GitLab request touching two merge requests (same event UUID) reviews both', async () => {
@@ -232,27 +239,30 @@ describe('POST /webhook/gitlab', () => {
     assert.equal(starter.started.length, 0);
   });
 
-  test('when signalling a close fails: 503, and the redelivery is processed', async () => {
-    starter.failWith = new Error('connection refused');
+  test('when signalling a close fails: 202 queued, and the close is signalled when the service is back', async () => {
+    starter.failWith = new Error('14 UNAVAILABLE: connection refused');
+    starter.pingError = starter.failWith;
     const d = delivery(loadFixture('gitlab', 'merge_request--close'));
-    assert.equal((await send(d)).status, 503);
+    const down = await send(d);
+    assert.equal(down.status, 202);
+    assert.equal(down.json.status, 'queued');
     starter.failWith = undefined;
-    const redelivered = await send(d);
-    assert.equal(redelivered.status, 202);
-    assert.equal(redelivered.json.status, 'closed');
+    starter.pingError = undefined;
+    await waitFor(() => starter.closed.length === 1, 'the held close is signalled');
+    assert.equal((await send(d)).json.status, 'duplicate');
     assert.equal(starter.closed.length, 1);
   });
 
-  test('when Redis is down: 503 naming the dedupe store, and nothing starts', async () => {
+  test('when Redis is down: accepted without a claim, and the review starts', async () => {
     const deadRedis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     deadRedis.on('error', () => undefined);
     const down = await startTestWebhookServer(deadRedis, starter);
     try {
       const d = delivery(open);
       const response = await deliver(down.url, d.headers, d.body);
-      assert.equal(response.status, 503);
-      assert.match(String(response.json.error), /redis/);
-      assert.equal(starter.started.length, 0);
+      assert.equal(response.status, 202);
+      assert.equal(response.json.status, 'accepted');
+      assert.equal(starter.started.length, 1);
     } finally {
       await down.close();
       deadRedis.disconnect();

@@ -1,16 +1,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startWebhookServer } from '../src/webhooks/server.js';
-import { createTemporalReviewStarter } from '../src/webhooks/temporal-review-starter.js';
+import { createTemporalWorkflowStarter } from '../src/webhooks/temporal-workflow-starter.js';
 import { lazyTemporalClient } from '../src/workers/temporal-connection.js';
 import { loadConfig } from '../src/config.js';
 import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
-import { startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
+import { gitlabMergeRequest, shaOf } from './helpers/webhook-outbox.js';
+import { deliver, startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
 describe('health endpoints', () => {
   let redis: Redis;
@@ -19,26 +23,27 @@ describe('health endpoints', () => {
   });
   after(() => redis?.disconnect());
 
-  test('/healthz answers while the process is alive; /readyz when Redis and Temporal answer', async () => {
+  test('/healthz answers while the process is alive; /readyz is ready when Redis and Temporal answer and nothing is held', async () => {
     const server = await startTestWebhookServer(redis, new RecordingStarter());
     try {
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
       const ready = await fetch(`${server.url}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { status: 'ready', checks: { redis: 'ok', temporal: 'ok' } });
+      assert.deepEqual(await ready.json(), { status: 'ready', checks: { redis: 'ok', temporal: 'ok', outbox: 'ok' }, queued: 0 });
     } finally {
       await server.close();
     }
   });
 
-  test('/readyz names Redis when Redis is unreachable', async () => {
+  test('/readyz is degraded (200: deliveries are still accepted) and names Redis when Redis is unreachable', async () => {
     const deadRedis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     deadRedis.on('error', () => undefined);
     const server = await startTestWebhookServer(deadRedis, new RecordingStarter());
     try {
       const response = await fetch(`${server.url}/readyz`);
-      assert.equal(response.status, 503);
-      const body = (await response.json()) as { checks: { redis: string; temporal: string } };
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { status: string; checks: { redis: string; temporal: string } };
+      assert.equal(body.status, 'degraded');
       assert.match(body.checks.redis, /^down: /);
       assert.equal(body.checks.temporal, 'ok');
     } finally {
@@ -47,33 +52,40 @@ describe('health endpoints', () => {
     }
   });
 
-  test('/readyz names Temporal when the workflow service is unreachable', async () => {
+  test('/readyz is degraded and names Temporal when the workflow service is unreachable', async () => {
     const starter = new RecordingStarter();
     starter.pingError = new Error('14 UNAVAILABLE: connection refused');
     const server = await startTestWebhookServer(redis, starter);
     try {
       const response = await fetch(`${server.url}/readyz`);
-      assert.equal(response.status, 503);
+      assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), {
-        status: 'unavailable',
-        checks: { redis: 'ok', temporal: 'down: 14 UNAVAILABLE: connection refused' },
+        status: 'degraded',
+        checks: { redis: 'ok', temporal: 'down: 14 UNAVAILABLE: connection refused', outbox: 'ok' },
+        queued: 0,
       });
     } finally {
       await server.close();
     }
   });
 
-  test('/readyz names Temporal when the real Temporal client cannot reach its server', async () => {
+  test('/readyz names Temporal when the real Temporal client cannot reach its server; a delivery is held', async () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
     const client = lazyTemporalClient(config);
-    const server = await startTestWebhookServer(redis, createTemporalReviewStarter(client, 'q'));
+    const server = await startTestWebhookServer(redis, createTemporalWorkflowStarter(client, { taskQueues: { main: 'q' }, callTimeoutMs: 1_000 }));
     try {
+      const held = await deliver(server.url, { 'Content-Type': 'application/json', 'X-Gitlab-Token': TEST_SECRET, 'X-Gitlab-Event': 'Merge Request Hook' }, gitlabMergeRequest(1, shaOf(1, 1)).body);
+      assert.equal(held.status, 202);
+      assert.equal(held.json.status, 'queued');
       const response = await fetch(`${server.url}/readyz`);
-      assert.equal(response.status, 503);
-      const body = (await response.json()) as { checks: { redis: string; temporal: string } };
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { status: string; checks: { redis: string; temporal: string }; queued: number };
+      assert.equal(body.status, 'degraded');
       assert.equal(body.checks.redis, 'ok');
       assert.match(body.checks.temporal, /^down: /);
+      assert.equal(body.queued, 1);
     } finally {
+      // The server waits for its Temporal calls (and their gRPC retries) to end: closing the connection then is safe.
       await server.close();
       await client.connection.close().catch(() => undefined);
     }
@@ -108,12 +120,13 @@ describe('webhook server', () => {
     const server = await startTestWebhookServer(redis, starter);
     try {
       const response = await fetch(`${server.url}/readyz`);
-      assert.equal(response.status, 503);
+      assert.equal(response.status, 200);
       const body = (await response.json()) as { checks: { redis: string; temporal: string } };
       assert.equal(body.checks.redis, 'ok');
       assert.match(body.checks.temporal, /^down: .*no answer within/);
     } finally {
-      await server.close();
+      // Shutdown waits for the workflow-service calls still running, within the grace period: this ping never ends.
+      await server.close(200);
     }
   });
 
@@ -134,6 +147,10 @@ describe('webhook server', () => {
       assert.match(text, /^forgebot_webhook_deliveries_total\{forge="github",status="401"\} 1$/m);
       assert.match(text, /^forgebot_webhook_duration_seconds_count\{forge="gitlab"\} 3$/m);
       assert.match(text, /^forgebot_server_process_resident_memory_bytes \d+/m);
+      assert.match(text, /^forgebot_webhook_outbox_queued\{store="file"\} 0$/m);
+      assert.match(text, /^forgebot_webhook_outbox_queued\{store="redis"\} 0$/m);
+      assert.match(text, /^forgebot_webhook_outbox_held_total\{store="redis"\} 0$/m);
+      assert.match(text, /^forgebot_webhook_outbox_drained_total\{store="file",outcome="delivered"\} 0$/m);
     } finally {
       await server.close();
     }
@@ -151,7 +168,7 @@ describe('webhook server', () => {
     logger.child = () => {
       throw new Error('logger broke');
     };
-    const config = loadConfig({ PORT: '0', GITLAB_WEBHOOK_SECRET: TEST_SECRET });
+    const config = loadConfig({ PORT: '0', GITLAB_WEBHOOK_SECRET: TEST_SECRET, OUTBOX_DIR: await mkdtemp(join(tmpdir(), 'forgebot-outbox-')) });
     const server = await startWebhookServer({ config, redis, starter: new RecordingStarter(), logger, dedupePrefix: `forgebot-test:${randomUUID()}:` });
     try {
       const missing = await fetch(`${server.url}/nope`);

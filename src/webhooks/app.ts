@@ -8,6 +8,7 @@ import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
 import { webhookMetrics } from './metrics.js';
+import type { Outbox } from './outbox/outbox.js';
 import type { WorkflowStarter } from './workflow-starter.js';
 
 export type { WorkflowStarter } from './workflow-starter.js';
@@ -22,6 +23,8 @@ export interface WebhookAppDeps {
   logger: Logger;
   /** Redis key prefix for dedupe (tests isolate themselves with it); default `forgebot:dedupe:`. */
   dedupePrefix?: string;
+  /** Where deliveries wait while Temporal cannot be reached (server.ts creates it and runs its drainer). */
+  outbox: Outbox;
 }
 
 /** An error raised by express or body-parser that is the client's fault (4xx), with a message safe to return. */
@@ -41,7 +44,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const dedupe = createDedupe(deps.redis, { ttlSeconds: deps.config.DEDUPE_TTL_SECONDS, ...(deps.dedupePrefix === undefined ? {} : { prefix: deps.dedupePrefix }) });
-  const metrics = webhookMetrics();
+  const metrics = webhookMetrics(deps.outbox);
   app.use(metrics.track);
   app.use(healthRoutes(deps));
   app.use(metrics.routes);
@@ -54,6 +57,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       onNotAllowed: () => metrics.notAllowed('gitlab'),
       dedupe,
       starter: deps.starter,
+      outbox: deps.outbox,
       logger: deps.logger,
     }),
   );
@@ -66,6 +70,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       onNotAllowed: () => metrics.notAllowed('github'),
       dedupe,
       starter: deps.starter,
+      outbox: deps.outbox,
       logger: deps.logger,
     }),
   );

@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
-import { changeSubject } from '../domain/subject-ref.js';
+import { changeSubject, workflowIdFor, type SubjectRef } from '../domain/subject-ref.js';
 import type { Logger } from '../logger.js';
 import { changeClosedSignal, newRevisionSignal } from '../workflows/definitions.js';
 import type { Claim, Dedupe } from './dedupe.js';
-import { deliveryKey, revisionKey } from './dedupe-keys.js';
+import { contentKey, deliveryKey, revisionKey } from './dedupe-keys.js';
+import { handOver, type Handover, type HandoverResult } from './outbox/handover.js';
+import type { Outbox } from './outbox/outbox.js';
 import { withTimeout } from './with-timeout.js';
-import { signalOf, type WorkflowStarter } from './workflow-starter.js';
+import { signalOf, WorkflowKindError, type WorkflowStarter } from './workflow-starter.js';
 
 /** What a webhook asks of forgebot about one change, on any forge (decided by a pure per-forge function). */
 export type ChangeAction =
@@ -21,12 +24,13 @@ export const WORKFLOW_TIMEOUT_MS = 6_000;
 
 export type Reply = { status: number; body: Record<string, unknown> };
 export const reply = (status: number, body: Record<string, unknown>): Reply => ({ status, body });
-const redisDown = reply(503, { error: 'dedupe store (redis) unavailable; redeliver later' });
-const workflowDown = reply(503, { error: 'workflow service unavailable; redeliver later' });
+const nowhere = reply(503, { error: 'workflow service unavailable and the delivery could not be held; redeliver later' });
 
 export interface DispatchDeps {
   dedupe: Dedupe;
   starter: WorkflowStarter;
+  /** Holds what cannot be handed to Temporal now (outbox/outbox.ts). */
+  outbox: Outbox;
 }
 
 /** What a forge's webhook route needs (GitLab, GitHub). */
@@ -42,12 +46,28 @@ export function headerId(value: string | undefined): string | undefined {
   return value !== undefined && /^[\w-]{1,128}$/.test(value) ? value : undefined;
 }
 
+/** The digest of a verified raw body (sha256, hex): the content key, so that a replayed body is a duplicate whatever its delivery id. */
+export function bodyDigest(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+/** The call to the workflow layer an action asks for. */
+function handoverFor(action: Exclude<ChangeAction, { kind: 'ignore' }>, subject: SubjectRef): Handover {
+  if (action.kind === 'review') return { workflow: 'review', subject, op: 'start', signal: signalOf(newRevisionSignal, action.request) };
+  const closed: ChangeClosed = { reason: action.reason };
+  return { workflow: 'review', subject, op: 'signal', signal: signalOf(changeClosedSignal, closed) };
+}
+
 /**
- * Carries out a decided action: a Redis claim on (delivery, change, what) and (change, head SHA), then one call to the
- * workflow layer. A duplicate answers 200; when Temporal cannot be reached the claim is released and 503 makes the
- * forge redeliver. `source` names the forge in log lines.
+ * Carries out a decided action: a Redis claim on (delivery, change, what), (change, head SHA) and (change, body
+ * digest), then one call to the workflow layer. A duplicate answers 200. An accepted delivery is never lost:
+ * - Redis down: no claim (workflow ids and the workflow's own SHA check keep one review per revision);
+ * - Temporal down (or held entries still waiting, which keeps each subject's order): the handover goes to the outbox
+ *   and the answer is 202 `queued` (the claim stays, so a redelivery is a duplicate);
+ * - only when neither Redis nor the file outbox can hold it: the claim is released and 503 asks for a redelivery.
+ * `source` names the forge in log lines; `digest` is `bodyDigest` of the verified raw body.
  */
-export async function dispatchChangeAction(action: ChangeAction, deps: DispatchDeps, log: Logger, dedupeId: string, source: string): Promise<Reply> {
+export async function dispatchChangeAction(action: ChangeAction, deps: DispatchDeps, log: Logger, dedupeId: string, source: string, digest: string): Promise<Reply> {
   if (action.kind === 'ignore') {
     log.info({ reason: action.reason }, `${source} event ignored`);
     return reply(202, { status: 'ignored', reason: action.reason });
@@ -58,37 +78,54 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
     action.kind === 'review'
       ? [deliveryKey(subject, dedupeId, `review:${action.request.headSha}`), revisionKey(subject, action.request.headSha)]
       : [deliveryKey(subject, dedupeId, action.reason)];
-  let claim: Claim;
+  let claim: Claim | undefined;
   try {
-    claim = await withTimeout(() => deps.dedupe.claim(keys), REDIS_TIMEOUT_MS, 'redis claim');
+    claim = await withTimeout(() => deps.dedupe.claim([...keys, contentKey(subject, digest)]), REDIS_TIMEOUT_MS, 'redis claim');
   } catch (error) {
-    log.error({ err: error, ref }, 'dedupe store unavailable');
-    return redisDown;
+    log.warn({ err: error, ref }, 'dedupe store unavailable: accepting without a claim (workflow ids and the workflow deduplicate)');
   }
-  if (!claim.claimed) {
+  if (claim?.claimed === false) {
     log.info({ ref, action: action.kind }, 'duplicate delivery');
     return reply(200, { status: 'duplicate' });
   }
 
+  let result: HandoverResult | 'queued';
   try {
-    if (action.kind === 'review') {
-      const revision = signalOf(newRevisionSignal, action.request);
-      const { workflowId } = await withTimeout(() => deps.starter.start('review', subject, revision), WORKFLOW_TIMEOUT_MS, 'start review workflow');
-      log.info({ workflowId, ref, headSha: action.request.headSha }, 'review requested');
-      return reply(202, { status: 'accepted', workflowId });
-    }
-    const closed: ChangeClosed = { reason: action.reason };
-    const outcome = await withTimeout(() => deps.starter.signal('review', subject, changeClosedSignal.name, [closed]), WORKFLOW_TIMEOUT_MS, 'signal close');
-    log.info({ ref, reason: action.reason, outcome }, 'change closed');
-    await forgetLastRevision(deps, log, action);
-    return reply(202, { status: outcome === 'signalled' ? action.reason : 'not-running' });
+    result = await handOverOrHold(deps, log, handoverFor(action, subject), claim !== undefined);
   } catch (error) {
-    log.error({ err: error, ref, action: action.kind }, 'workflow service call failed; releasing the delivery for redelivery');
-    await withTimeout(() => claim.release(), REDIS_TIMEOUT_MS, 'redis release').catch((releaseError: unknown) => {
+    log.error({ err: error, ref, action: action.kind }, 'delivery neither handed over nor held; releasing it for redelivery');
+    await withTimeout(async () => claim?.release(), REDIS_TIMEOUT_MS, 'redis release').catch((releaseError: unknown) => {
       log.error({ err: releaseError, ref }, 'could not release the dedupe claim; redeliveries are duplicates until it expires');
     });
-    return workflowDown;
+    // A kind or subject the starter refuses is a programming error (500), not an outage.
+    if (error instanceof WorkflowKindError) throw error;
+    return nowhere;
   }
+  if (action.kind === 'review') {
+    log.info({ ref, headSha: action.request.headSha, result }, 'review requested');
+    return reply(202, { status: result === 'queued' ? 'queued' : 'accepted', workflowId: workflowIdFor('review', subject) });
+  }
+  log.info({ ref, reason: action.reason, result }, 'change closed');
+  if (claim !== undefined) await forgetLastRevision(deps, log, action);
+  return reply(202, { status: result === 'signalled' ? action.reason : result });
+}
+
+/**
+ * Hands over at once, unless held entries wait (it then queues behind them); when the workflow service fails or
+ * does not answer in time, holds the handover in the outbox. Throws only when it could be neither.
+ */
+async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: Handover, redisUp: boolean): Promise<HandoverResult | 'queued'> {
+  if (!(await deps.outbox.waiting(redisUp))) {
+    try {
+      return await withTimeout(() => handOver(deps.starter, handover), WORKFLOW_TIMEOUT_MS, `${handover.op} ${handover.workflow} workflow`);
+    } catch (error) {
+      if (error instanceof WorkflowKindError) throw error;
+      log.warn({ err: error }, 'workflow service call failed; holding the delivery in the outbox');
+    }
+  }
+  const store = await deps.outbox.hold(handover, redisUp);
+  log.info({ store }, 'delivery held in the outbox');
+  return 'queued';
 }
 
 /** After a close, a reopen at the same head must be reviewed again (its workflow has ended). Best effort. */

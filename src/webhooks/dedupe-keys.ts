@@ -26,3 +26,11 @@ export function deliveryKey(subject: SubjectRef, deliveryId: string, what: strin
 export function revisionKey(subject: SubjectRef, revision: string): string {
   return `${tag(subject)}:revision:${revision}`;
 }
+
+/**
+ * The content of one delivery (`digest`: sha256 of the verified raw body). A captured signed delivery replayed with a
+ * new delivery id is still the same body: a duplicate for as long as the claim lasts.
+ */
+export function contentKey(subject: SubjectRef, digest: string): string {
+  return `${tag(subject)}:content:${digest}`;
+}

@@ -33,14 +33,28 @@ export interface Dedupe {
 }
 
 /**
+ * Fails at once when the client knows its connection is down (it is reconnecting, or closed) rather than let a
+ * command wait in its offline queue: ingest then goes on without Redis instead of spending its time budget waiting.
+ * `wait` (lazy, not connected yet) and the moments of a first connect pass: the command connects, within its bound.
+ */
+export function assertRedisConnected(redis: Redis): void {
+  if (DISCONNECTED.has(redis.status)) throw new Error(`redis connection is ${redis.status}`);
+}
+const DISCONNECTED: ReadonlySet<string> = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
+
+/** The deployment's Redis key prefix (claims, and the Redis outbox next to them). */
+export const DEFAULT_DEDUPE_PREFIX = 'forgebot:dedupe:';
+
+/**
  * Remembers deliveries in Redis for `ttlSeconds`: the first claim of a set of keys wins, and a
  * claim that overlaps an earlier one (same delivery id, or same change + SHA) is a duplicate.
  */
 export function createDedupe(redis: Redis, options: { ttlSeconds: number; prefix?: string }): Dedupe {
-  const prefix = options.prefix ?? 'forgebot:dedupe:';
+  const prefix = options.prefix ?? DEFAULT_DEDUPE_PREFIX;
   const full = (keys: readonly string[]) => keys.map((key) => prefix + key);
   return {
     async claim(keys) {
+      assertRedisConnected(redis);
       const token = randomUUID();
       const fullKeys = full(keys);
       const result = await redis.eval(CLAIM, fullKeys.length, ...fullKeys, token, String(options.ttlSeconds));

@@ -1,15 +1,17 @@
 import type { RequestHandler, Router } from 'express';
 import express from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Outbox } from './outbox/outbox.js';
 
 export type WebhookForge = 'gitlab' | 'github';
 
 /**
  * Prometheus metrics of the webhook receiver, on `GET /metrics` (the chart's Ingress routes only `/webhook/*`, so it
  * stays inside the cluster): deliveries by forge and status code, their latency, deliveries from projects outside the
- * allowlist (`notAllowed`, called by the routes), and the process's own metrics.
+ * allowlist (`notAllowed`, called by the routes), the outbox (held deliveries waiting, held and drained counts), and
+ * the process's own metrics.
  */
-export function webhookMetrics(): { track: RequestHandler; routes: Router; registry: Registry; notAllowed: (forge: WebhookForge) => void } {
+export function webhookMetrics(outbox?: Pick<Outbox, 'queued' | 'observe'>): { track: RequestHandler; routes: Router; registry: Registry; notAllowed: (forge: WebhookForge) => void } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'forgebot_server_' });
   const deliveries = new Counter({
@@ -35,6 +37,8 @@ export function webhookMetrics(): { track: RequestHandler; routes: Router; regis
   // Both series exist from the start, so that a rate or an alert on them has data before the first refusal.
   for (const forge of ['gitlab', 'github'] satisfies WebhookForge[]) notAllowed.inc({ forge }, 0);
 
+  if (outbox) outboxMetrics(registry, outbox);
+
   const track: RequestHandler = (req, res, next) => {
     const forge = /^\/webhook\/(gitlab|github)$/.exec(req.path)?.[1];
     if (req.method !== 'POST' || forge === undefined) return next();
@@ -51,4 +55,39 @@ export function webhookMetrics(): { track: RequestHandler; routes: Router; regis
     registry.metrics().then((text) => void res.type(registry.contentType).send(text), next);
   });
   return { track, routes, registry, notAllowed: (forge) => notAllowed.inc({ forge }) };
+}
+
+/** The outbox's gauge (read at each scrape) and counters (from its events). */
+function outboxMetrics(registry: Registry, outbox: Pick<Outbox, 'queued' | 'observe'>): void {
+  new Gauge({
+    name: 'forgebot_webhook_outbox_queued',
+    help: 'Accepted deliveries held in the outbox, waiting for the workflow service (redis: shared by the replicas; file: this process).',
+    labelNames: ['store'],
+    registers: [registry],
+    async collect() {
+      const queued = await outbox.queued();
+      this.set({ store: 'file' }, queued.file);
+      if (queued.redis !== undefined) this.set({ store: 'redis' }, queued.redis);
+    },
+  });
+  const held = new Counter({
+    name: 'forgebot_webhook_outbox_held_total',
+    help: 'Deliveries held in the outbox because the workflow service could not be reached (or held deliveries were waiting).',
+    labelNames: ['store'],
+    registers: [registry],
+  });
+  const drained = new Counter({
+    name: 'forgebot_webhook_outbox_drained_total',
+    help: 'Held deliveries taken from the outbox: delivered, not-running (a signal to an ended workflow, dropped) or dead-letter.',
+    labelNames: ['store', 'outcome'],
+    registers: [registry],
+  });
+  for (const store of ['redis', 'file']) {
+    held.inc({ store }, 0);
+    drained.inc({ store, outcome: 'delivered' }, 0);
+  }
+  outbox.observe((event) => {
+    if (event.type === 'held') held.inc({ store: event.store });
+    else drained.inc({ store: event.store, outcome: event.outcome });
+  });
 }

@@ -8,6 +8,11 @@ export interface TemporalWorkflowStarterOptions {
   taskQueues: TaskQueues;
   /** The kinds it can start (default: forgebot's, `workflowKinds`). */
   kinds?: WorkflowKinds;
+  /**
+   * gRPC deadline of a start or signal, its retries included (default 5 s, inside the receiver's 6 s bound): a call
+   * ends on its own instead of retrying in the background after the caller gave up on it.
+   */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -17,27 +22,31 @@ export interface TemporalWorkflowStarterOptions {
  */
 export function createTemporalWorkflowStarter(client: Client, options: TemporalWorkflowStarterOptions): WorkflowStarter {
   const kinds = options.kinds ?? workflowKinds;
+  const callTimeoutMs = options.callTimeoutMs ?? 5_000;
+  const bounded = <T>(call: () => Promise<T>) => client.connection.withDeadline(Date.now() + callTimeoutMs, call);
   return {
     async start(kind, subject, signal) {
       const spec = kindSpec(kinds, kind, subject);
       const workflowId = workflowIdFor(kind, subject);
       const { summary, details } = spec.describe(subject, signal);
-      await client.workflow.signalWithStart(spec.workflowType, {
-        workflowId,
-        taskQueue: options.taskQueues[spec.taskQueue],
-        args: spec.input(subject),
-        signal: signal.name,
-        signalArgs: signal.args,
-        staticSummary: summary,
-        ...(details === undefined ? {} : { staticDetails: details }),
-        typedSearchAttributes: [...spec.searchAttributes(subject), { key: searchAttributes.subject, value: subjectKey(subject) }],
-      });
+      await bounded(() =>
+        client.workflow.signalWithStart(spec.workflowType, {
+          workflowId,
+          taskQueue: options.taskQueues[spec.taskQueue],
+          args: spec.input(subject),
+          signal: signal.name,
+          signalArgs: signal.args,
+          staticSummary: summary,
+          ...(details === undefined ? {} : { staticDetails: details }),
+          typedSearchAttributes: [...spec.searchAttributes(subject), { key: searchAttributes.subject, value: subjectKey(subject) }],
+        }),
+      );
       return { workflowId };
     },
     async signal(kind, subject, name, args) {
       kindSpec(kinds, kind, subject);
       try {
-        await client.workflow.getHandle(workflowIdFor(kind, subject)).signal(name, ...args);
+        await bounded(() => client.workflow.getHandle(workflowIdFor(kind, subject)).signal(name, ...args));
         return 'signalled';
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return 'not-running';

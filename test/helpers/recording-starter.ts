@@ -39,11 +39,11 @@ export class RecordingStarter implements WorkflowStarter {
     return { workflowId: workflowIdFor(kind, subject) };
   }
 
-  async signal(kind: WorkflowKind, subject: SubjectRef, name: string, args: unknown[]) {
+  async signal(kind: WorkflowKind, subject: SubjectRef, name: string, args: unknown[]): Promise<'signalled' | 'not-running'> {
     kindSpec(workflowKinds, kind, subject);
     if (this.failWith) throw this.failWith;
     this.calls.push({ op: 'signal', kind, subject, signal: { name, args } });
-    return 'signalled' as const;
+    return 'signalled';
   }
 
   async ping() {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logger.js';
-import { dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
+import { bodyDigest, dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
 import { parseJsonBody } from '../json-body.js';
 import { allowsProject, NOT_ALLOWED_REASON, type AllowlistDeps } from '../project-allowlist.js';
 import { decidePullRequestAction } from './decide-pull-request-action.js';
@@ -52,7 +52,7 @@ async function handle(raw: Buffer, eventHeader: string | undefined, deps: GitHub
       return reply(202, { status: 'ignored', reason: NOT_ALLOWED_REASON });
     }
     const action = decidePullRequestAction(event, { reviewDrafts: deps.reviewDrafts, deliveryId });
-    return await dispatchChangeAction(action, deps, log, deliveryId, 'github');
+    return await dispatchChangeAction(action, deps, log, deliveryId, 'github', bodyDigest(raw));
   } catch (error) {
     if (!(error instanceof InvalidPayloadError)) throw error;
     log.warn({ reason: error.reason }, 'malformed github payload');

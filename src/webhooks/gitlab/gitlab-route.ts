@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logger.js';
-import { dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
+import { bodyDigest, dispatchChangeAction, headerId, reply, type Reply, type WebhookRouteDeps } from '../change-action.js';
 import { parseJsonBody } from '../json-body.js';
 import { allowsProject, NOT_ALLOWED_REASON, type AllowlistDeps } from '../project-allowlist.js';
 import { decideMergeRequestAction, type MergeRequestAction } from './decide-merge-request-action.js';
@@ -63,7 +63,7 @@ async function handle(req: Request, deps: GitLabRouteDeps, log: Logger, ids: { d
     return reply(202, { status: 'ignored', reason: NOT_ALLOWED_REASON });
   }
   const action: MergeRequestAction = decideMergeRequestAction(event, { reviewDrafts: deps.reviewDrafts, deliveryId: ids.deliveryId });
-  return dispatchChangeAction(action, deps, log, ids.dedupeId, 'gitlab');
+  return dispatchChangeAction(action, deps, log, ids.dedupeId, 'gitlab', bodyDigest(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)));
 }
 
 /** The project of an event that can start or end work (other kinds are only acknowledged, whatever their project). */
