@@ -50,11 +50,16 @@ class World {
   published: string[] = [];
   failures: string[] = [];
   fetchError: Error | undefined;
+  /** Reading the change waits for this (a slow forge), and counts the reads. */
+  fetchGate: Promise<void> | undefined;
+  fetches = 0;
   /** Review of these SHAs waits until cancelled. */
   hang = new Set<string>();
 
   forge: ForgeActivities = {
     fetchChange: async () => {
+      this.fetches++;
+      await this.fetchGate;
       if (this.fetchError) throw this.fetchError;
       return { state: this.state, draft: false, headSha: this.head, baseSha: sha(0), cloneUrl: 'file:///nowhere', changedPaths: ['a.ts'] };
     },
@@ -151,6 +156,25 @@ describe('review workflow', () => {
       assert.equal((await handle.result()).phase, 'closed', 'a confirmed close ends it (the forge says merged)');
     });
     assert.deepEqual(world.published, [sha(1), sha(2)]);
+  });
+
+  test('the same revision signalled again while its turn reads the change is a duplicate (one review)', async () => {
+    const world = new World();
+    let open = () => undefined as void;
+    world.fetchGate = new Promise<void>((resolve) => (open = resolve));
+    await withWorkers(world, {}, async (start) => {
+      const { id } = await start(sha(1));
+      const handle = env.client.workflow.getHandle(id);
+      await until(() => world.fetches === 1, 'the turn reads the change');
+      await start(sha(1)); // in history before the read's result: the workflow sees it first
+      open();
+      await until(async () => (await handle.query(statusQuery)).reviewsCompleted === 1, 'first review');
+      assert.equal((await handle.query(statusQuery)).phase, 'waiting', 'no second turn for the same SHA');
+      world.state = 'merged';
+      await handle.signal(changeClosedSignal, { reason: 'merged' });
+      await handle.result();
+    });
+    assert.deepEqual(world.reviewsStarted, [sha(1)], 'reviewed once');
   });
 
   test('reviews the opened change once, then ends when it is merged', async () => {

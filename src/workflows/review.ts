@@ -35,6 +35,8 @@ export const VERIFY_CLOSE_PATCH = 'verify-close-with-forge';
  * pushes wait for more to coalesce. (A timer, even of 1 ms, fires up to a second late on the Temporal server.)
  */
 export const FIRST_REVISION_NO_DEBOUNCE_PATCH = 'first-revision-no-debounce';
+/** A signal for the SHA this turn took (before its review starts, e.g. during fetchChange) is a duplicate too. */
+export const TURN_SHA_DUPLICATE_PATCH = 'turn-sha-is-duplicate';
 
 /** This turn's settings: the worker's current ones, or (in histories from before the patch) the input's. */
 async function settingsForThisTurn(input: ReviewWorkflowInput): Promise<{ settings: RunSettings; generic: boolean }> {
@@ -58,6 +60,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let pending: ReviewRequest | undefined = input.carried?.pending;
   let closed: ChangeClosed | undefined;
   let revisions = 0;
+  /** The SHA the current turn took from `pending`, until the turn ends. */
+  let turnSha: string | undefined;
   /** The first turn of a new change's first run: its first revision is reviewed at once. */
   let firstTurn = input.carried === undefined;
   const agentStep = new CancellableStep();
@@ -77,6 +81,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setHandler(newRevisionSignal, (request) => {
     if (closed) return;
     if (request.headSha === status.reviewingSha || (request.headSha === status.lastReviewedSha && !pending)) return;
+    if (request.headSha === turnSha && !pending && patched(TURN_SHA_DUPLICATE_PATCH)) return;
     pending = request;
     status.latestSha = request.headSha;
     revisions++;
@@ -218,6 +223,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     const request = pending;
     pending = undefined;
     if (!request) continue;
+    turnSha = request.headSha;
     try {
       await review(request, settings, generic);
     } catch (error) {
@@ -226,6 +232,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       status.lastError = failureReason(error);
       setPhase('failed', status.lastError);
       await reportFailureSafely(() => forge.reportFailure(ref, request.headSha, status.lastError ?? 'failed'));
+    } finally {
+      turnSha = undefined;
     }
     if (closed) break;
     const reviewsThisRun = status.reviewsCompleted + status.reviewsCancelled - (input.carried ? input.carried.reviewsCompleted + input.carried.reviewsCancelled : 0);
