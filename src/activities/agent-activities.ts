@@ -4,6 +4,7 @@ import { AgentTask, type CheckoutSpec, type WorkGoal } from '../domain/agent-tas
 import type { ReviewResult } from '../domain/finding.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { RepoSettings } from '../domain/review-settings.js';
+import type { ClaimRef } from '../domain/claim-ref.js';
 import type { SubjectRef } from '../domain/subject-ref.js';
 import { digestOf, type StoredAgentRun } from './agent-digest.js';
 import { agentJobName, taskHash } from './agent-job.js';
@@ -47,6 +48,18 @@ export type AgentAssignment =
       repository: CheckoutSpec;
       goal: WorkGoal;
       settings: RepoSettings;
+      verify?: { testCommand: string };
+      /** The goal's untrusted context kept behind a claim check (e.g. a Sentry event): it replaces `goal.context`. */
+      contextClaim?: ClaimRef;
+    }
+  | {
+      role: 'analyst';
+      subject: SubjectRef;
+      forge: 'gitlab' | 'github';
+      repositoryPath: string;
+      repository: CheckoutSpec;
+      goal: WorkGoal;
+      contextClaim?: ClaimRef;
     };
 
 export interface RunAgentInput {
@@ -68,10 +81,20 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
     ...(settings.costBudgetUsd !== undefined ? { costBudgetUsd: settings.costBudgetUsd } : {}),
   };
 
-  function taskFor(assignment: AgentAssignment): AgentTask {
+  /** The goal, its context read from the claim store when the workflow kept it there. */
+  async function goalOf(goal: WorkGoal, contextClaim: ClaimRef | undefined): Promise<WorkGoal> {
+    if (!contextClaim) return goal;
+    return { ...goal, context: Buffer.from(await deps.claims.get(contextClaim)).toString('utf8') };
+  }
+
+  async function taskFor(assignment: AgentAssignment): Promise<AgentTask> {
     if (assignment.role === 'implementer') {
-      const { role, subject, forge, repositoryPath, repository, goal, settings: repoSettings } = assignment;
-      return { role, subject, forge, repositoryPath, repository, goal, settings: repoSettings, model: settings.model, limits };
+      const { role, subject, forge, repositoryPath, repository, goal, settings: repoSettings, verify, contextClaim } = assignment;
+      return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), settings: repoSettings, model: settings.model, limits, ...(verify ? { verify } : {}) };
+    }
+    if (assignment.role === 'analyst') {
+      const { role, subject, forge, repositoryPath, repository, goal, contextClaim } = assignment;
+      return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), model: settings.model, limits };
     }
     const { request, change } = assignment;
     return {
@@ -130,7 +153,7 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
      */
     async runAgent(input: RunAgentInput): Promise<StoredAgentRun> {
       return withTypedFailures(async () => {
-        const output = await runJob(taskFor(input.assignment), input.timeoutMs);
+        const output = await runJob(await taskFor(input.assignment), input.timeoutMs);
         const claim = await putJson(deps.claims, outputClaimKind(output.role), output);
         return { claim, digest: digestOf(output) };
       });
@@ -142,7 +165,7 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
      */
     async runReviewAgent(request: ReviewRequest, change: ChangeState): Promise<ReviewResult> {
       return withTypedFailures(async () => {
-        const output = await runJob(taskFor({ role: 'reviewer', request, change }), settings.timeoutMs);
+        const output = await runJob(await taskFor({ role: 'reviewer', request, change }), settings.timeoutMs);
         if (output.role !== 'reviewer') throw new SandboxError('ERR_RUNNER_OUTPUT', `the runner answered as ${output.role}, not reviewer`);
         return output.review;
       });

@@ -1,4 +1,4 @@
-import type { AgentOutput, AgentRoleName } from '../domain/agent-task.js';
+import type { AgentOutput, AgentRoleName, FixVerification } from '../domain/agent-task.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 
@@ -24,9 +24,23 @@ export interface WorkDigest {
   usage: TokenUsage;
   costUsd?: number;
   truncated: boolean;
+  /** The runner's proof of a fix, when the task asked for one (`verify`). */
+  verification?: { verdict: FixVerification['verdict']; reason: string; testPaths: string[] };
 }
 
-export type AgentDigest = ReviewDigest | WorkDigest;
+/** The analyst's verdict, which a workflow gates on (the full analysis stays behind the claim). */
+export interface AnalysisDigest {
+  role: 'analyst';
+  fixable: boolean;
+  confidence: number;
+  /** The analyst's reason, cut to a line or two (model output: untrusted when shown). */
+  reason: string;
+  usage: TokenUsage;
+  costUsd?: number;
+  truncated: boolean;
+}
+
+export type AgentDigest = ReviewDigest | WorkDigest | AnalysisDigest;
 
 /** An agent run as workflow history keeps it: the claim check of the whole output, and its digest. */
 export interface StoredAgentRun<Role extends AgentRoleName = AgentRoleName> {
@@ -48,6 +62,18 @@ export function digestOf(output: AgentOutput): AgentDigest {
       ...(review.incrementalFrom ? { incrementalFrom: review.incrementalFrom } : {}),
     };
   }
+  if (output.role === 'analyst') {
+    const { analysis } = output;
+    return {
+      role: 'analyst',
+      fixable: analysis.fixable,
+      confidence: analysis.confidence,
+      reason: analysis.reason.slice(0, 500),
+      usage: analysis.usage,
+      ...(analysis.costUsd !== undefined ? { costUsd: analysis.costUsd } : {}),
+      truncated: analysis.truncated,
+    };
+  }
   const { work } = output;
   return {
     role: 'implementer',
@@ -58,5 +84,6 @@ export function digestOf(output: AgentOutput): AgentDigest {
     usage: work.usage,
     ...(work.costUsd !== undefined ? { costUsd: work.costUsd } : {}),
     truncated: work.truncated,
+    ...(work.verification ? { verification: { verdict: work.verification.verdict, reason: work.verification.reason.slice(0, 500), testPaths: work.verification.testPaths } } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { ReviewResult, PriorFinding, StopCause, TokenUsage } from './finding.js'
 import { Guideline } from './guidelines.js';
 import { AgentPatch, CommandRun } from './patch.js';
 import { ReviewRequest } from './review-request.js';
-import { RepoSettings } from './review-settings.js';
+import { CommandName, RepoSettings } from './review-settings.js';
 import { SubjectRef } from './subject-ref.js';
 
 // The one contract between forgebot and its sandboxed agent runner, keyed by role. Validated on both sides of the
@@ -84,10 +84,31 @@ export const ImplementTask = z.object({
   settings: RepoSettings,
   model: z.string().min(1),
   limits: AgentLimits,
+  /**
+   * A bug fix that must prove itself: the agent names the test files it added or changed (`test_paths`), and the
+   * runner (not the model) runs `testCommand` at the head with only those files applied (must fail), then with the
+   * whole patch (must pass). Absent: no proof is asked for.
+   */
+  verify: z.object({ testCommand: CommandName }).optional(),
 });
 export type ImplementTask = z.infer<typeof ImplementTask>;
 
-export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask]);
+/** The analyst: reads the code an error points at and explains it. Read-only tools; no command runs. */
+export const AnalyzeTask = z.object({
+  role: z.literal('analyst'),
+  subject: SubjectRef,
+  forge: z.enum(['gitlab', 'github']),
+  repositoryPath: z.string().min(1),
+  /** The default branch's head (baseSha = headSha). */
+  repository: CheckoutSpec,
+  /** What to analyse: trusted instructions, and the error's evidence (rendered, untrusted) as context. */
+  goal: WorkGoal,
+  model: z.string().min(1),
+  limits: AgentLimits,
+});
+export type AnalyzeTask = z.infer<typeof AnalyzeTask>;
+
+export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask, AnalyzeTask]);
 export type AgentTask = z.infer<typeof AgentTask>;
 export type AgentRoleName = AgentTask['role'];
 
@@ -95,6 +116,41 @@ export type AgentRoleName = AgentTask['role'];
 export function taskRepositoryPath(task: AgentTask): string {
   return task.role === 'reviewer' ? task.request.ref.projectPath : task.repositoryPath;
 }
+
+/** The runner's own check of a fix: the declared test command before (test files only) and after (the whole patch). */
+export const FixVerification = z.object({
+  /** The patch's files the agent named as its test (a subset of the patch, never all of it). */
+  testPaths: z.array(z.string().min(1).max(1_000)).max(50),
+  /** At the head with only the test files applied: must fail (a non-zero exit, not a timeout). */
+  before: CommandRun.optional(),
+  /** With the whole patch: must pass. */
+  after: CommandRun.optional(),
+  /** `proven`: failed before and passed after. Otherwise why not, in a sentence (shown to people). */
+  verdict: z.enum(['proven', 'no-test', 'passed-before', 'failed-after', 'not-run']),
+  reason: z.string().max(2_000),
+});
+export type FixVerification = z.infer<typeof FixVerification>;
+
+/** The analyst's account of an error (everything in it is model output: untrusted when shown). */
+export const AnalysisResult = z.object({
+  rootCause: z.string().min(1).max(10_000),
+  /** Where the evidence is: a path and lines in the repository, and why it matters. */
+  evidence: z.array(z.object({ path: z.string().max(1_000), startLine: z.number().int().min(1).optional(), endLine: z.number().int().min(1).optional(), why: z.string().max(2_000) })).max(20),
+  reproduction: z.string().max(5_000),
+  fixable: z.boolean(),
+  /** How sure the analyst is that a small code change in this repository fixes it (0..1). */
+  confidence: z.number().min(0).max(1),
+  /** Why it is or is not fixable here, in a sentence or two (never an empty "no fix"). */
+  reason: z.string().min(1).max(3_000),
+  /** The fix it would make, in words (the fixer's starting point). */
+  proposedFix: z.string().max(5_000).optional(),
+  model: z.string(),
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative().optional(),
+  stoppedBy: StopCause.optional(),
+  truncated: z.boolean().default(false),
+});
+export type AnalysisResult = z.infer<typeof AnalysisResult>;
 
 /** What the implementer returns: its account of the work, the patch, and every command it ran. */
 export const ImplementResult = z.object({
@@ -107,6 +163,8 @@ export const ImplementResult = z.object({
   costUsd: z.number().nonnegative().optional(),
   stoppedBy: StopCause.optional(),
   truncated: z.boolean().default(false),
+  /** Present when the task asked for `verify`. */
+  verification: FixVerification.optional(),
 });
 export type ImplementResult = z.infer<typeof ImplementResult>;
 
@@ -114,6 +172,7 @@ export type ImplementResult = z.infer<typeof ImplementResult>;
 export const AgentOutput = z.discriminatedUnion('role', [
   z.object({ role: z.literal('reviewer'), review: ReviewResult }),
   z.object({ role: z.literal('implementer'), work: ImplementResult }),
+  z.object({ role: z.literal('analyst'), analysis: AnalysisResult }),
 ]);
 export type AgentOutput = z.infer<typeof AgentOutput>;
 export type OutputOf<Role extends AgentRoleName> = Extract<AgentOutput, { role: Role }>;

@@ -4,6 +4,7 @@ import type { AgentOutput, AgentTask } from '../../domain/agent-task.js';
 import { redactDeep } from '../../domain/redact.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../model-client.js';
 import { runImplementer } from './implementer/run.js';
+import { runAnalyst } from './analyst/run.js';
 import { runReview } from './reviewer/run.js';
 
 export interface RoleRunContext {
@@ -28,5 +29,7 @@ export async function runAgentTask(task: AgentTask, context: RoleRunContext): Pr
       const { patch, ...rest } = await runImplementer(task, context.secrets, context.workspace, context.log, client);
       return { role: 'implementer', work: { ...redactDeep(rest, known), patch } };
     }
+    case 'analyst':
+      return { role: 'analyst', analysis: redactDeep(await runAnalyst(task, context.secrets, context.workspace, context.log, client), known) };
   }
 }

@@ -1,0 +1,85 @@
+import type { RepositoryRef, ChangeRef } from '../../domain/change-ref.js';
+import type { ClaimRef } from '../../domain/claim-ref.js';
+import type { SentryEvidence } from '../../domain/sentry/evidence.js';
+import type { SentryIssueSummary } from '../../domain/sentry/issue.js';
+import type { SentryProjectMapping } from '../../domain/sentry/project-mapping.js';
+
+// The activities the sentry-fix workflow calls (main task queue), by contract. Implemented in this folder and in
+// repository-activities.ts; the workflow imports these types only.
+
+/** The main worker's Sentry settings for one project: its mapping (undefined: unmapped) and the global switches. */
+export interface SentryFixRunSettings {
+  mapping?: SentryProjectMapping;
+  /** SENTRY_DRY_RUN: every project runs dry, whatever its mapping says. */
+  globalDryRun: boolean;
+  agentTaskQueue: string;
+  agentTimeoutMs: number;
+  agentHeartbeatTimeoutMs: number;
+  /** How long the merge gate waits for a person, and when it reminds them (ms). */
+  gateExpiryMs: number;
+  gateReminderMs: number;
+  /** How often the change's state and pipeline are read while waiting (ms). */
+  pollIntervalMs: number;
+  /** Where the Sentry issue links go (SENTRY_URL, e.g. https://sentry.io). */
+  sentryUrl: string;
+}
+
+export interface FetchEvidenceInput {
+  org: string;
+  issueId: string;
+  mapping: SentryProjectMapping;
+}
+
+/** The issue and its latest event; the rendered evidence (fenced, sanitized, redacted, capped) is behind a claim. */
+export interface CollectedEvidence {
+  issue: SentryIssueSummary;
+  evidence: SentryEvidence;
+  /** The evidence as the agent's untrusted context, kept out of workflow history. */
+  renderedClaim: ClaimRef;
+}
+
+/** What forgebot says on the Sentry issue. The activity renders it (untrusted parts made safe) and posts a comment. */
+export type SentryReport =
+  | { kind: 'gated'; gate: string; detail: string; dryRun: boolean }
+  | { kind: 'unfixable'; analysisClaim: ClaimRef; detail: string }
+  | { kind: 'not-proven'; analysisClaim: ClaimRef; workClaim?: ClaimRef; detail: string }
+  | { kind: 'dry-run'; analysisClaim: ClaimRef; workClaim?: ClaimRef }
+  | { kind: 'change-opened'; webUrl: string; changeLabel: string; analysisClaim: ClaimRef }
+  | { kind: 'finished'; outcome: string; detail: string; webUrl?: string }
+  | { kind: 'failed'; detail: string; leftBehind?: string };
+
+export interface PostSentryReportInput {
+  org: string;
+  issueId: string;
+  report: SentryReport;
+}
+
+export interface SentryActivities {
+  readSentryFixSettings(org: string, projectSlug: string): Promise<SentryFixRunSettings>;
+  fetchSentryEvidence(input: FetchEvidenceInput): Promise<CollectedEvidence>;
+  postSentryReport(input: PostSentryReportInput): Promise<{ commentId: string }>;
+}
+
+/** Which of the paths exist at the branch's head, and that head. */
+export interface LocatedFiles {
+  headSha: string;
+  existing: string[];
+}
+
+export interface FixChangeLookup {
+  /** An open change from a branch with the prefix (another attempt is under way, or a person kept it). */
+  open?: { ref: ChangeRef; webUrl: string; branch: string };
+  /** The newest merged one (a regression after it links it). */
+  merged?: { ref: ChangeRef; webUrl: string; branch: string };
+  /** Branches with the prefix that exist (a new attempt takes the next free name). */
+  branches: string[];
+}
+
+export interface RepositoryActivities {
+  /** The head SHA of `branch` and which of `paths` exist there (at most 50 paths are checked). */
+  locateFiles(repo: RepositoryRef, branch: string, paths: string[]): Promise<LocatedFiles>;
+  /** Changes and branches whose source branch starts with `branchPrefix` (e.g. `forgebot/sentry-IPE-1`). */
+  findFixChanges(repo: RepositoryRef, branchPrefix: string): Promise<FixChangeLookup>;
+  /** How many fix attempts started for the repository since 00:00 UTC today (Temporal visibility). */
+  countFixAttemptsToday(repositoryPath: string): Promise<number>;
+}
