@@ -22,6 +22,8 @@ export interface PublishWorkInput {
   title: string;
   /** forgebot's own opening line of the description (trusted); the agent's words follow, fenced. */
   intro: string;
+  /** A description rendered ahead (e.g. prepareFixDescription) and kept behind a claim: used instead of `intro` + the work. */
+  descriptionClaim?: ClaimRef;
   labels?: string[];
   reviewers?: Array<number | string>;
 }
@@ -71,7 +73,7 @@ export function createAuthorActivities(deps: { forges: ForgeRegistry; claims: Cl
             sourceBranch: input.branch,
             targetBranch: input.targetBranch,
             title: input.title,
-            description: renderWorkDescription(work, input.intro),
+            description: input.descriptionClaim ? Buffer.from(await deps.claims.get(input.descriptionClaim)).toString('utf8') : renderWorkDescription(work, input.intro),
             draft: true,
             ...(input.labels ? { labels: input.labels } : {}),
             ...(input.reviewers ? { reviewers: input.reviewers } : {}),
@@ -89,6 +91,16 @@ export function createAuthorActivities(deps: { forges: ForgeRegistry; claims: Cl
     /** Compensation: removes a branch forgebot created. */
     async deleteWorkBranch(repo: RepositoryRef, branch: string): Promise<void> {
       return withTypedFailures(() => forgeFor(repo).deleteBranch(repo, branch));
+    },
+
+    /** A person approved the work: the draft becomes ready for review (merging stays a person's, unless asked). */
+    async markWorkReady(ref: ChangeRef): Promise<void> {
+      return withTypedFailures(() => forgeFor(ref).markReady(ref));
+    },
+
+    /** Merges the work at `sha` (only when the repository's mapping asks for it, after an approval and a green pipeline). */
+    async mergeWork(ref: ChangeRef, sha: string): Promise<{ mergeSha?: string }> {
+      return withTypedFailures(() => forgeFor(ref).merge(ref, { sha }));
     },
 
     /** Compensation: closes a change forgebot opened. */

@@ -1,1 +1,2 @@
 export { reviewWorkflow } from './review.js';
+export { sentryFixWorkflow } from './sentry-fix.js';

@@ -3,6 +3,8 @@ import type { ClaimRef } from '../../domain/claim-ref.js';
 import type { SentryEvidence } from '../../domain/sentry/evidence.js';
 import type { SentryIssueSummary } from '../../domain/sentry/issue.js';
 import type { SentryProjectMapping } from '../../domain/sentry/project-mapping.js';
+import type { ParsedRepoSettings } from '../../domain/review-settings.js';
+import type { PipelineStatus } from '../forge.js';
 
 // The activities the sentry-fix workflow calls (main task queue), by contract. Implemented in this folder and in
 // repository-activities.ts; the workflow imports these types only.
@@ -54,16 +56,29 @@ export interface PostSentryReportInput {
   report: SentryReport;
 }
 
+/** The fix change's title and description (root cause, evidence, test before/after, Sentry link, `Fixes SENTRY-…`). */
+export interface PrepareFixDescriptionInput {
+  issue: SentryIssueSummary;
+  analysisClaim: ClaimRef;
+  workClaim: ClaimRef;
+  /** An earlier fix change for the issue (a regression after it was merged). */
+  earlierAttempt?: { webUrl: string };
+}
+
 export interface SentryActivities {
   readSentryFixSettings(org: string, projectSlug: string): Promise<SentryFixRunSettings>;
   fetchSentryEvidence(input: FetchEvidenceInput): Promise<CollectedEvidence>;
   postSentryReport(input: PostSentryReportInput): Promise<{ commentId: string }>;
+  /** Renders the description into the claim store (publishWork's `descriptionClaim`); the title is short and safe. */
+  prepareFixDescription(input: PrepareFixDescriptionInput): Promise<{ title: string; descriptionClaim: ClaimRef }>;
 }
 
 /** Which of the paths exist at the branch's head, and that head. */
 export interface LocatedFiles {
   headSha: string;
   existing: string[];
+  /** The repository's clone URL, without credentials (the sandbox adds its read-only one). */
+  cloneUrl: string;
 }
 
 export interface FixChangeLookup {
@@ -80,6 +95,16 @@ export interface RepositoryActivities {
   locateFiles(repo: RepositoryRef, branch: string, paths: string[]): Promise<LocatedFiles>;
   /** Changes and branches whose source branch starts with `branchPrefix` (e.g. `forgebot/sentry-IPE-1`). */
   findFixChanges(repo: RepositoryRef, branchPrefix: string): Promise<FixChangeLookup>;
-  /** How many fix attempts started for the repository since 00:00 UTC today (Temporal visibility). */
+  /** `.forgebot.yml` at the SHA (defaults when absent or invalid; the problems listed). */
+  readRepositorySettings(repo: RepositoryRef, sha: string): Promise<ParsedRepoSettings>;
+  /** The pipeline (GitLab) or checks (GitHub) state of a commit. */
+  readPipeline(repo: RepositoryRef, sha: string): Promise<PipelineStatus>;
+  /** A plain note on the change from forgebot (a reminder, the gate's outcome); the body is forgebot's own Markdown. */
+  postChangeNote(ref: ChangeRef, body: string): Promise<{ id: string }>;
+}
+
+/** Temporal visibility, from an activity (the main worker holds a client). */
+export interface AttemptActivities {
+  /** How many fix attempts reached the model for the repository since 00:00 UTC today. */
   countFixAttemptsToday(repositoryPath: string): Promise<number>;
 }
