@@ -12,6 +12,18 @@ export const SubmittedWork = z
   .strict();
 export type SubmittedWork = z.infer<typeof SubmittedWork>;
 
+/** A bug fix that must prove itself (the task's `verify`) also names the files of its test. */
+export const SubmittedFix = SubmittedWork.extend({
+  test_paths: z
+    .array(z.string().min(1).max(1_000))
+    .max(50)
+    .describe('The files of your change that are the test reproducing the error (added or changed test files only, not the fix): forgebot runs the test with only these applied, and it must fail.'),
+}).strict();
+export type SubmittedFix = z.infer<typeof SubmittedFix>;
+
+/** What the implementer's loop returns: the work, with its test files when the task asked for a proof. */
+export type ImplementerSubmission = SubmittedWork & { test_paths?: string[] };
+
 export const IMPLEMENTER_SYSTEM_PROMPT = `You are forgebot, a senior software engineer making one focused change to a repository.
 
 You work on a checkout of the repository inside a sandbox. Read what you need with read_file, list_files and
@@ -40,14 +52,30 @@ export function implementerBrief(task: ImplementTask): string {
     commands.length > 0
       ? `Commands you may run with run_command (name: command):\n${fenceUntrusted('commands', commands.map(([name, command]) => `${name}: ${command}`).join('\n'), 'code')}`
       : 'The repository declares no commands (`commands:` in .forgebot.yml): you cannot run tests; say so in your summary.',
+    task.verify ? fixProofBrief(task, task.verify.testCommand) : '',
     `Limits: at most ${changes.max_files} files and ${changes.max_lines} changed lines; CI definitions, .git and .forgebot.yml cannot be written${changes.protected_paths.length > 0 ? `, nor ${changes.protected_paths.join(', ')}` : ''}.`,
   ]
     .filter((part) => part !== '')
     .join('\n\n');
 }
 
+/** What a fix that must prove itself is told: the runner, not the model, checks the test before and after. */
+function fixProofBrief(task: ImplementTask, name: string): string {
+  const declared = Object.hasOwn(task.settings.commands, name);
+  const proof = [
+    'This is a bug fix that must prove itself. Write a test that reproduces the error: it must fail without your fix and pass with it.',
+    'Put it in a test file of its own, or change an existing test file, and name those files (only the test files, not the fix) in submit_work\'s test_paths.',
+  ];
+  if (!declared) return [...proof, `The proof would run the command \`${name}\`, but the repository declares no command of that name: the fix cannot be proven; say so in your summary.`].join(' ');
+  return [
+    ...proof,
+    `After you submit, forgebot itself runs \`${name}\` on clean checkouts of ${task.repository.headSha}: once with only your test files applied (it must fail with a non-zero exit, not a timeout),`,
+    `and once with your whole change (the whole command must pass). Run \`${name}\` yourself before and after your fix to see both.`,
+  ].join(' ');
+}
+
 /** The implementer as the tool loop sees it; its edit tools come as extra tools (edit-tools/). */
-export const implementerRole: AgentRole<SubmittedWork, ImplementTask> = {
+export const implementerRole: AgentRole<ImplementerSubmission, ImplementTask> = {
   name: 'implementer',
   systemPrompt: IMPLEMENTER_SYSTEM_PROMPT,
   brief: implementerBrief,
@@ -58,3 +86,18 @@ export const implementerRole: AgentRole<SubmittedWork, ImplementTask> = {
     schema: SubmittedWork,
   },
 };
+
+/** The implementer of a fix that must prove itself: submit_work also takes test_paths (required, possibly empty). */
+export const fixerRole: AgentRole<ImplementerSubmission, ImplementTask> = {
+  ...implementerRole,
+  submit: {
+    name: 'submit_work',
+    description: 'Submit the finished fix (your edits are already in the files): a summary, a commit message, and the paths of the test files that reproduce the error. Call exactly once, last.',
+    schema: SubmittedFix,
+  },
+};
+
+/** The role a task asks for: the fixer when the task wants its fix proven. */
+export function implementerRoleFor(task: ImplementTask): AgentRole<ImplementerSubmission, ImplementTask> {
+  return task.verify ? fixerRole : implementerRole;
+}

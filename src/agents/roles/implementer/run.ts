@@ -11,9 +11,12 @@ import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../mo
 import { RunnerError } from '../../runner-error.js';
 import { runToolLoop, type LoopLimits } from '../../tool-loop.js';
 import { createWorkspaceTools } from '../../workspace-tools.js';
-import { implementerBrief, implementerRole } from './role.js';
+import { implementerBrief, implementerRoleFor } from './role.js';
+import { verifyFix } from './verify-fix.js';
 
 const MAX_SUMMARY_CHARS = 19_000;
+/** Runs kept in the result (the last ones: the fix proof's come last). */
+const MAX_COMMAND_RUNS = 200;
 
 function loopLimits(limits: ImplementTask['limits']): LoopLimits {
   const { costBudgetUsd, ...rest } = limits;
@@ -28,7 +31,8 @@ function patchCarriesSecret(patch: AgentPatch, secrets: readonly string[]): bool
 
 /**
  * Checks the repository out at its head, lets the model edit it with the write tools (scope limits enforced there)
- * and run the declared commands, and returns the patch against the head with every command's result.
+ * and run the declared commands, and returns the patch against the head with every command's result. A task with
+ * `verify` also gets the runner's own proof of the fix (verify-fix.ts).
  */
 export async function runImplementer(task: ImplementTask, secrets: RunnerSecretsEnv, workspace: string, log: Logger, client: Anthropic = createModelClient(secrets)): Promise<ImplementResult> {
   const repoDir = join(workspace, 'repo');
@@ -38,7 +42,7 @@ export async function runImplementer(task: ImplementTask, secrets: RunnerSecrets
   const loop = await runToolLoop({
     client,
     model: task.model,
-    role: implementerRole,
+    role: implementerRoleFor(task),
     brief: implementerBrief(task),
     tools: createWorkspaceTools(repoDir),
     extraTools: editTools,
@@ -52,17 +56,33 @@ export async function runImplementer(task: ImplementTask, secrets: RunnerSecrets
   const known = knownSecrets(secrets);
   if (patchCarriesSecret(patch, known)) throw new RunnerError('ERR_PATCH_SECRET', 'the patch contains one of the runner\'s credentials: it was not returned');
   const redact = (text: string) => redactSecrets(text, known);
+  // The proof runs after the patch is collected: nothing the test command does can change what is returned.
+  const verification = task.verify
+    ? await verifyFix({
+        repoDir,
+        workspaceDir: workspace,
+        headSha: task.repository.headSha,
+        patch,
+        testPaths: loop.submitted ? (loop.submitted.test_paths ?? []) : undefined,
+        testCommand: task.verify.testCommand,
+        settings: task.settings,
+        redact,
+        log,
+      })
+    : undefined;
+  for (const run of [verification?.before, verification?.after]) if (run) commandRuns.push(run);
   const costUsd = costOf(task.model, loop.usage);
   log.info({ files: patch.filesChanged, added: patch.linesAdded, deleted: patch.linesDeleted, commands: commandRuns.length }, 'work collected');
   return {
     summary: redact(loop.submitted?.summary ?? `The agent stopped (${loop.stoppedBy ?? 'turns'}) before it submitted its work.`).slice(0, MAX_SUMMARY_CHARS),
     commitMessage: redact(loop.submitted?.commit_message ?? task.goal.title).slice(0, 2_000),
     patch,
-    commands: commandRuns.map((run) => ({ ...run, command: redact(run.command).slice(0, 2_000), output: redact(run.output).slice(0, MAX_COMMAND_OUTPUT_CHARS) })),
+    commands: commandRuns.slice(-MAX_COMMAND_RUNS).map((run) => ({ ...run, command: redact(run.command).slice(0, 2_000), output: redact(run.output).slice(0, MAX_COMMAND_OUTPUT_CHARS) })),
     model: task.model,
     usage: loop.usage,
     ...(costUsd !== undefined ? { costUsd } : {}),
     ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}),
     truncated: loop.submitted === undefined,
+    ...(verification ? { verification } : {}),
   };
 }
