@@ -135,7 +135,7 @@ describe('Temporal workflow starter', () => {
   });
 
   test('the CLI refuses an unregistered kind, a workflow id of another kind and an unknown subject', async () => {
-    await assert.rejects(listWorkflows(env.client, { kind: 'sentry-fix' }), (error: unknown) => error instanceof ReviewsUsageError && /unknown workflow kind "sentry-fix" \(known: review\)/.test(error.message));
+    await assert.rejects(listWorkflows(env.client, { kind: 'ticket' }), (error: unknown) => error instanceof ReviewsUsageError && /unknown workflow kind "ticket" \(known: review, sentry-fix\)/.test(error.message));
     await assert.rejects(resolveWorkflowId(env.client, 'review', 'ticket:jira:PROJ-1'), /not a review workflow id nor a subject key/);
     await assert.rejects(resolveWorkflowId(env.client, 'review', 'change:gitlab:999999999:1'), /no review workflow for subject "change:gitlab:999999999:1"/);
     await assert.rejects(listReviews(env.client, { subject: 'change:gitlab:1:1" OR true' }), /not a valid filter value/);

@@ -9,6 +9,7 @@ import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
 import { webhookMetrics } from './metrics.js';
 import type { Outbox } from './outbox/outbox.js';
+import { sentryRoute } from './sentry/sentry-route.js';
 import type { WorkflowStarter } from './workflow-starter.js';
 
 export type { WorkflowStarter } from './workflow-starter.js';
@@ -16,7 +17,17 @@ export type { WorkflowStarter } from './workflow-starter.js';
 export interface WebhookAppDeps {
   config: Pick<
     Config,
-    'GITLAB_WEBHOOK_SECRET' | 'GITHUB_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT' | 'REVIEW_DRAFTS' | 'DEDUPE_TTL_SECONDS' | 'GITLAB_ALLOWED_PROJECTS' | 'GITHUB_ALLOWED_REPOSITORIES'
+    | 'GITLAB_WEBHOOK_SECRET'
+    | 'GITHUB_WEBHOOK_SECRET'
+    | 'WEBHOOK_BODY_LIMIT'
+    | 'REVIEW_DRAFTS'
+    | 'DEDUPE_TTL_SECONDS'
+    | 'GITLAB_ALLOWED_PROJECTS'
+    | 'GITHUB_ALLOWED_REPOSITORIES'
+    | 'SENTRY_CLIENT_SECRET'
+    | 'SENTRY_PROJECTS'
+    | 'SENTRY_URL'
+    | 'SENTRY_TIMESTAMP_TOLERANCE_SECONDS'
   >;
   redis: Redis;
   starter: WorkflowStarter;
@@ -36,7 +47,8 @@ interface HttpError {
 }
 
 /**
- * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `GET /healthz`, `GET /readyz`, `GET /metrics`. Unknown routes answer 404 JSON;
+ * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `POST /webhook/sentry` (only with SENTRY_CLIENT_SECRET:
+ * an optional source, so without it the path is no route), `GET /healthz`, `GET /readyz`, `GET /metrics`. Unknown routes answer 404 JSON;
  * an unexpected error is logged and answers 500 `{ error, requestId }` (the id is in the log line).
  */
 export function createWebhookApp(deps: WebhookAppDeps): Express {
@@ -74,6 +86,22 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       logger: deps.logger,
     }),
   );
+  if (deps.config.SENTRY_CLIENT_SECRET) {
+    app.use(
+      sentryRoute({
+        secrets: deps.config.SENTRY_CLIENT_SECRET,
+        bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
+        timestampToleranceSeconds: deps.config.SENTRY_TIMESTAMP_TOLERANCE_SECONDS,
+        mappings: deps.config.SENTRY_PROJECTS ?? [],
+        sentryUrl: deps.config.SENTRY_URL,
+        onNotMapped: () => metrics.notAllowed('sentry'),
+        dedupe,
+        starter: deps.starter,
+        outbox: deps.outbox,
+        logger: deps.logger,
+      }),
+    );
+  }
   app.use((req, res) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
   });

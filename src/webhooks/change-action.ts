@@ -24,7 +24,7 @@ export const WORKFLOW_TIMEOUT_MS = 6_000;
 
 export type Reply = { status: number; body: Record<string, unknown> };
 export const reply = (status: number, body: Record<string, unknown>): Reply => ({ status, body });
-const nowhere = reply(503, { error: 'workflow service unavailable and the delivery could not be held; redeliver later' });
+export const nowhere = reply(503, { error: 'workflow service unavailable and the delivery could not be held; redeliver later' });
 
 export interface DispatchDeps {
   dedupe: Dedupe;
@@ -114,7 +114,7 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
  * Hands over at once, unless held entries wait (it then queues behind them); when the workflow service fails or
  * does not answer in time, holds the handover in the outbox. Throws only when it could be neither.
  */
-async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: Handover, redisUp: boolean): Promise<HandoverResult | 'queued'> {
+export async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: Handover, redisUp: boolean): Promise<HandoverResult | 'queued'> {
   if (!(await deps.outbox.waiting(redisUp))) {
     try {
       return await withTimeout(() => handOver(deps.starter, handover), WORKFLOW_TIMEOUT_MS, `${handover.op} ${handover.workflow} workflow`);

@@ -34,3 +34,11 @@ export function revisionKey(subject: SubjectRef, revision: string): string {
 export function contentKey(subject: SubjectRef, digest: string): string {
   return `${tag(subject)}:content:${digest}`;
 }
+
+/**
+ * What happened to a subject (a Sentry issue created, regressed, settled), whatever delivery or body told of it: the
+ * same happening may come again with a new delivery id and a changed body (counts, timestamps, a second hook).
+ */
+export function actionKey(subject: SubjectRef, action: string): string {
+  return `${tag(subject)}:action:${action}`;
+}

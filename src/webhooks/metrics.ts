@@ -3,7 +3,8 @@ import express from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Outbox } from './outbox/outbox.js';
 
-export type WebhookForge = 'gitlab' | 'github';
+/** The webhook's source (the `forge` label: Sentry is one more source of deliveries, not a forge). */
+export type WebhookForge = 'gitlab' | 'github' | 'sentry';
 
 /**
  * Prometheus metrics of the webhook receiver, on `GET /metrics` (the chart's Ingress routes only `/webhook/*`, so it
@@ -30,17 +31,17 @@ export function webhookMetrics(outbox?: Pick<Outbox, 'queued' | 'observe'>): { t
 
   const notAllowed = new Counter({
     name: 'forgebot_webhook_not_allowed_total',
-    help: 'Verified deliveries from a project outside GITLAB_ALLOWED_PROJECTS / GITHUB_ALLOWED_REPOSITORIES: answered 202 ignored, not acted on.',
+    help: 'Verified deliveries from a project outside GITLAB_ALLOWED_PROJECTS / GITHUB_ALLOWED_REPOSITORIES, or a Sentry project SENTRY_PROJECTS does not map: answered 202 ignored, not acted on.',
     labelNames: ['forge'],
     registers: [registry],
   });
   // Both series exist from the start, so that a rate or an alert on them has data before the first refusal.
-  for (const forge of ['gitlab', 'github'] satisfies WebhookForge[]) notAllowed.inc({ forge }, 0);
+  for (const forge of ['gitlab', 'github', 'sentry'] satisfies WebhookForge[]) notAllowed.inc({ forge }, 0);
 
   if (outbox) outboxMetrics(registry, outbox);
 
   const track: RequestHandler = (req, res, next) => {
-    const forge = /^\/webhook\/(gitlab|github)$/.exec(req.path)?.[1];
+    const forge = /^\/webhook\/(gitlab|github|sentry)$/.exec(req.path)?.[1];
     if (req.method !== 'POST' || forge === undefined) return next();
     const stop = duration.startTimer({ forge });
     res.on('finish', () => {

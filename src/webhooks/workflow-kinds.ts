@@ -1,8 +1,11 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { ReviewRequest } from '../domain/review-request.js';
+import { safeLine } from '../domain/safe-markdown.js';
+import { SentryTrigger } from '../domain/sentry/issue.js';
 import { subjectLabel, type SubjectKind, type SubjectRef, type WorkflowKind } from '../domain/subject-ref.js';
 import { cancelReviewSignal, searchAttributes, type ReviewWorkflowInput } from '../workflows/definitions.js';
 import type * as workflows from '../workflows/index.js';
+import { cancelSentryFixSignal, type SentryFixInput } from '../workflows/sentry-fix-definitions.js';
 import { WorkflowKindError, type WorkflowSignal } from './workflow-starter.js';
 
 /** The deployment's task queues, by role (from the configuration); a kind names the role its workers poll. */
@@ -71,8 +74,28 @@ const review = defineWorkflowKind({
   cancelSignal: cancelReviewSignal.name,
 });
 
+/**
+ * A fix attempt for a Sentry issue (`sentry-fix:<org>:<issue id>`). The repository comes from the project mapping,
+ * which the workflow reads at each run (it may change between runs), so no search attribute names it at start.
+ */
+const sentryFix = defineWorkflowKind({
+  workflowType: 'sentryFixWorkflow' satisfies keyof typeof workflows,
+  subject: 'sentry-issue',
+  taskQueue: 'main',
+  input: (subject) => [{ subject } satisfies SentryFixInput],
+  describe(subject, signal) {
+    const trigger = SentryTrigger.safeParse(signal.args[0]);
+    if (!trigger.success) return { summary: `Sentry fix of ${subjectLabel(subject)}` };
+    const { issue, reason } = trigger.data;
+    // The title is the monitored application's text: made inert before the Web UI renders it as Markdown.
+    return { summary: `Sentry fix of ${issue.shortId} (${reason})`, details: `${safeLine(issue.title)}\n\n${issue.webUrl ?? subjectLabel(subject)}` };
+  },
+  searchAttributes: () => [{ key: searchAttributes.phase, value: 'gating' }],
+  cancelSignal: cancelSentryFixSignal.name,
+});
+
 /** forgebot's workflow kinds. */
-export const workflowKinds: WorkflowKinds = { review };
+export const workflowKinds: WorkflowKinds = { review, 'sentry-fix': sentryFix };
 
 /** The entry of `kind`, checked against the subject; throws WorkflowKindError for an unknown kind or a wrong subject. */
 export function kindSpec(kinds: WorkflowKinds, kind: WorkflowKind, subject?: SubjectRef): WorkflowKindSpec {
