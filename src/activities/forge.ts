@@ -135,14 +135,45 @@ export interface People {
   accessLevel(repo: RepositoryRef, user: { id?: number; login?: string }): Promise<AccessLevel>;
 }
 
+/** A change whose source is a given branch, as the forge lists it. */
+export interface BranchChange {
+  ref: ChangeRef;
+  webUrl: string;
+  /** GitLab `opened`/`locked` and GitHub `open` are `open`; a GitHub pull request closed with its merge is `merged`. */
+  state: 'open' | 'merged' | 'closed';
+  /** The source branch. */
+  branch: string;
+  /** When it was merged (ISO 8601), for a merged change whose forge says so. */
+  mergedAt?: string;
+}
+
+/**
+ * Reads a repository outside any change: branches, files at a commit, the changes opened from a branch; and plain
+ * notes on a change. What the Sentry fix workflow needs before and after it opens a change.
+ */
+export interface RepositoryReader {
+  /** The commit `branch` points at, or undefined when there is no such branch (an unknown repository is ERR_FORGE_NOT_FOUND). */
+  branchHead(repo: RepositoryRef, branch: string): Promise<string | undefined>;
+  /** The text of a file at a commit, or undefined when it does not exist there. */
+  readRepositoryFile(repo: RepositoryRef, path: string, sha: string): Promise<string | undefined>;
+  /** The repository's HTTP(S) clone URL, without credentials. */
+  cloneUrl(repo: RepositoryRef): Promise<string>;
+  /** Every change (any state) whose source is `branch` of this repository (never a fork's), newest first. */
+  changesFromBranch(repo: RepositoryRef, branch: string): Promise<BranchChange[]>;
+  /** The names of the branches that start with `prefix` (exactly, case-sensitive), all pages, sorted. */
+  branchesWithPrefix(repo: RepositoryRef, prefix: string): Promise<string[]>;
+  /** A plain note on the change (GitLab MR note; GitHub conversation comment). Not repeated on a failure. */
+  postNote(ref: ChangeRef, body: string): Promise<{ id: string }>;
+}
+
 /**
  * What forgebot needs from a code forge, by capability. One implementation per forge (GitLab, GitHub).
  * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
  */
-export interface Forge extends ChangeReader, ReviewPublisher, Partial<ChangeAuthor>, Partial<Conversation>, Partial<People> {}
+export interface Forge extends ChangeReader, ReviewPublisher, Partial<ChangeAuthor>, Partial<Conversation>, Partial<People>, Partial<RepositoryReader> {}
 
 /** A forge with every capability. */
-export type FullForge = Forge & ChangeAuthor & Conversation & People;
+export type FullForge = Forge & ChangeAuthor & Conversation & People & RepositoryReader;
 
 export type ForgeErrorCode =
   | 'ERR_FORGE_NOT_FOUND' // unknown project or change: permanent

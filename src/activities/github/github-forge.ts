@@ -11,6 +11,7 @@ import { toGitHubForgeError } from './github-errors.js';
 import { toChangedFile, type PullRequestFile } from './github-files.js';
 import type { GitHubOctokit } from './github-octokit.js';
 import { createGitHubPeople } from './github-people.js';
+import { createGitHubRepositoryReader } from './github-repository.js';
 import { buildReview } from './github-review.js';
 import { resolveReviewThread, reviewThreads } from './github-threads.js';
 
@@ -30,8 +31,8 @@ type At = Repo & { pull_number: number };
 
 /**
  * The `Forge` for GitHub, through octokit, with every capability: reading and reviewing changes (here), authoring them
- * (github-author.ts), conversation (github-conversation.ts) and people (github-people.ts). `connection` authenticates
- * per repository (token or App installation).
+ * (github-author.ts), conversation (github-conversation.ts), people (github-people.ts) and repository reads
+ * (github-repository.ts). `connection` authenticates per repository (token or App installation).
  */
 export function createGitHubForge(connection: GitHubConnection, options: GitHubForgeOptions = {}): FullForge {
   const perPage = Math.min(options.perPage ?? 100, 100);
@@ -79,7 +80,9 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
   }
 
   const run = repoRunner(connection, options.secrets);
+  const repository = createGitHubRepositoryReader(run, perPage);
   return {
+    ...repository,
     ...createGitHubAuthor(connection, run, options.logger),
     ...createGitHubConversation(run),
     ...createGitHubPeople(run),
@@ -144,22 +147,8 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
       await withRepo(ref, `resolving a thread on ${ref.projectPath}#${ref.number}`, (api) => resolveReviewThread(api, threadId));
     },
 
-    async readFile(ref, path, commitSha) {
-      return withRepo(ref, `reading ${path} at ${commitSha.slice(0, 12)} in ${ref.projectPath}`, async (api, at) => {
-        try {
-          const { data } = await api.rest.repos.getContent({ owner: at.owner, repo: at.repo, path, ref: commitSha, mediaType: { format: 'raw' } });
-          // The raw media type answers the bytes: text, or an ArrayBuffer when GitHub does not call it text.
-          const raw: unknown = data;
-          if (typeof raw === 'string') return raw;
-          if (raw instanceof ArrayBuffer) return new TextDecoder().decode(raw);
-          throw new ForgeError('ERR_FORGE_INVALID', `${path} is not a file`);
-        } catch (error) {
-          const failure = toGitHubForgeError(error, 'reading a file', options.secrets);
-          if (failure.code === 'ERR_FORGE_NOT_FOUND') return undefined;
-          throw failure;
-        }
-      });
-    },
+    // A change's file is its repository's file at that commit.
+    readFile: repository.readRepositoryFile,
 
     async postReview(ref, comments, verdict) {
       const approveWhenClean = options.approveWhenClean ?? false;

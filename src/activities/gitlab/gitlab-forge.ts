@@ -11,6 +11,7 @@ import { createGitLabConversation } from './gitlab-conversation.js';
 import { toForgeError } from './gitlab-errors.js';
 import { createGitLabPeople, createGitLabUsers, type GitLabUsers } from './gitlab-people.js';
 import { createGitLabPipelines } from './gitlab-pipelines.js';
+import { createGitLabRepositoryReader } from './gitlab-repository.js';
 
 export interface GitLabForgeOptions {
   /** Page size for lists (GitLab's maximum is 100). */
@@ -86,8 +87,8 @@ function reviewerIdsWith(users: GitLabUsers) {
 
 /**
  * The `Forge` for GitLab, through gitbeaker, with every capability: reading and reviewing changes (here), authoring
- * them (gitlab-author.ts, gitlab-changes.ts, gitlab-pipelines.ts), conversation and people. `api` is built by the
- * caller (see createGitLabClient).
+ * them (gitlab-author.ts, gitlab-changes.ts, gitlab-pipelines.ts), conversation, people and repository reads
+ * (gitlab-repository.ts). `api` is built by the caller (see createGitLabClient).
  */
 export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions = {}): FullForge {
   const perPage = Math.min(options.perPage ?? 100, 100);
@@ -140,7 +141,9 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
 
   const ctx = createGitLabContext(api, options);
   const users = createGitLabUsers(ctx);
+  const repository = createGitLabRepositoryReader(ctx);
   return {
+    ...repository,
     ...createGitLabBranchAuthor(ctx),
     ...createGitLabChangeAuthor(ctx, reviewerIdsWith(users)),
     ...createGitLabPipelines(ctx),
@@ -188,18 +191,8 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
       });
     },
 
-    async readFile(ref, path, commitSha) {
-      return attempt(`reading ${path} at ${commitSha.slice(0, 12)} in ${ref.projectPath}`, async () => {
-        try {
-          const raw: unknown = await api.RepositoryFiles.showRaw(ref.projectId, path, commitSha);
-          return raw instanceof Blob ? raw.text() : String(raw);
-        } catch (error) {
-          const failure = toForgeError(error, 'reading a file', secrets);
-          if (failure.code === 'ERR_FORGE_NOT_FOUND') return undefined;
-          throw failure;
-        }
-      });
-    },
+    // A change's file is its repository's file at that commit.
+    readFile: repository.readRepositoryFile,
 
     async findingThreads(ref) {
       return attempt(`reading discussions of ${ref.projectPath}!${ref.number}`, async () => {

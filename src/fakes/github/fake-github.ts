@@ -11,6 +11,7 @@ import { issueRoutes } from './issue-routes.js';
 import { pullRoutes } from './pull-routes.js';
 import { pullWriteRoutes } from './pull-write-routes.js';
 import { reactionRoutes } from './reaction-routes.js';
+import { repositoryRoutes } from './repository-routes.js';
 import { fail, type Caller } from './route-helpers.js';
 import { iso } from './serialize.js';
 import {
@@ -73,6 +74,7 @@ export class FakeGitHub {
     const apiUrl = () => this.url;
     app.use(pullRoutes(this.state, apiUrl), issueRoutes(this.state, apiUrl), appRoutes(this.state, () => this.app), graphqlRoutes(this.state));
     app.use(gitDataRoutes(this.state, apiUrl), pullWriteRoutes(this.state, apiUrl), checkRoutes(this.state, apiUrl), collaboratorRoutes(this.state), reactionRoutes(this.state, apiUrl));
+    app.use(repositoryRoutes(this.state, apiUrl));
     app.use((_req, res) => fail(res, 404, 'Not Found'));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => fail(res, 500, `Server Error: ${error.message}`);
     app.use(onError);

@@ -10,7 +10,7 @@ const write = { name: 'contents', write: true } as const;
 const MODES = new Set(['100644', '100755', '040000', '160000', '120000']);
 const isSha = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{40}$/.test(value);
 /** `*ref` of an Express 5 wildcard: the segments (octokit sends `heads%2Fname`, one decoded segment) joined again. */
-const refParam = (req: Request) => `refs/${(req.params.ref as unknown as string[]).join('/')}`;
+export const refParam = (req: Request) => `refs/${(req.params.ref as unknown as string[]).join('/')}`;
 const validPath = (path: unknown): path is string => typeof path === 'string' && path !== '' && path.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && part !== '.git');
 
 async function refSha(repo: FakeRepository, ref: string): Promise<string | undefined> {

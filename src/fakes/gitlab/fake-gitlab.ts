@@ -108,8 +108,9 @@ export class FakeGitLab {
     return this.state.refreshMergeRequest(projectId, iid);
   }
 
-  setMergeRequestState(projectId: number, iid: number, state: MergeRequestState): void {
-    this.state.requireMergeRequest(projectId, iid).state = state;
+  /** A person (or GitLab) moves the MR to `state`, at `at` (merged_at / closed_at). */
+  setMergeRequestState(projectId: number, iid: number, state: MergeRequestState, at?: Date): void {
+    this.state.setMergeRequestState(this.state.requireMergeRequest(projectId, iid), state, at);
   }
 
   setDraft(projectId: number, iid: number, draft: boolean): void {

@@ -49,6 +49,15 @@ export async function branchHead(repoDir: string, branch: string): Promise<strin
   return stdout.trim() || undefined;
 }
 
+/** Every branch: its name, the commit it points at and that commit's committer date (Unix seconds). */
+export async function listBranches(repoDir: string): Promise<Array<{ name: string; sha: string; committedAt: number }>> {
+  const { stdout } = await runGit(repoDir, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(committerdate:unix)', 'refs/heads']);
+  return stdout.split('\n').filter(Boolean).map((line) => {
+    const [name = '', sha = '', committedAt = '0'] = line.split('\0');
+    return { name, sha, committedAt: Number(committedAt) };
+  });
+}
+
 /** A branch, tag or SHA resolved to a commit, or undefined. */
 export async function resolveCommit(repoDir: string, ref: string): Promise<string | undefined> {
   if (ref.startsWith('-')) return undefined;

@@ -25,8 +25,8 @@ function applyEdit(state: FakeGitLabState, mr: FakeMergeRequest, body: Record<st
   if (targetBranch) mr.targetBranch = targetBranch;
   const stateEvent = stringField(body, 'state_event');
   if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen') return 'state_event does not have a valid value';
-  if (stateEvent === 'close' && mr.state === 'opened') mr.state = 'closed';
-  if (stateEvent === 'reopen' && mr.state === 'closed') mr.state = 'opened';
+  if (stateEvent === 'close' && mr.state === 'opened') state.setMergeRequestState(mr, 'closed');
+  if (stateEvent === 'reopen' && mr.state === 'closed') state.setMergeRequestState(mr, 'opened');
   const labels = labelsOf(body, 'labels');
   if (labels) mr.labels = labels;
   mr.labels = [...new Set([...mr.labels, ...(labelsOf(body, 'add_labels') ?? [])])].filter((label) => !labelsOf(body, 'remove_labels')?.includes(label));
@@ -101,7 +101,8 @@ export function mergeRequestWriteRoutes(state: FakeGitLabState, baseUrl: () => s
     if (!result || !(await moveBranch(project.repoDir, mr.targetBranch, result.mergeSha, target))) {
       return unprocessable(res, 'Branch cannot be merged');
     }
-    Object.assign(mr, { state: 'merged', mergeCommitSha: result.mergeSha, squashCommitSha: result.squashSha ?? null });
+    Object.assign(mr, { mergeCommitSha: result.mergeSha, squashCommitSha: result.squashSha ?? null });
+    state.setMergeRequestState(mr, 'merged');
     if (booleanField(body, 'should_remove_source_branch') && !state.isProtected(project.id, mr.sourceBranch)) {
       await deleteBranchRef(project.repoDir, mr.sourceBranch, head);
     }

@@ -4,6 +4,7 @@ import { branchRoutes } from './branch-routes.js';
 import { commitRoutes } from './commit-routes.js';
 import { discussionRoutes } from './discussion-routes.js';
 import { memberRoutes } from './member-routes.js';
+import { mergeRequestListRoutes } from './merge-request-list-routes.js';
 import { mergeRequestRoutes } from './merge-request-routes.js';
 import { mergeRequestWriteRoutes } from './merge-request-write-routes.js';
 import { noteRoutes } from './note-routes.js';
@@ -16,6 +17,7 @@ import type { FakeGitLabState } from './state.js';
 export function gitlabRoutes(state: FakeGitLabState, baseUrl: () => string): Router {
   const router = express.Router();
   router.use(projectRoutes(state, baseUrl));
+  router.use(mergeRequestListRoutes(state, baseUrl));
   router.use(mergeRequestRoutes(state, baseUrl));
   router.use(mergeRequestWriteRoutes(state, baseUrl));
   router.use(noteRoutes(state, baseUrl));

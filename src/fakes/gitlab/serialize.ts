@@ -47,6 +47,8 @@ export function serializeMergeRequest(mr: FakeMergeRequest, project: FakeProject
     sha: latest?.head_commit_sha ?? null,
     merge_commit_sha: mr.mergeCommitSha,
     squash_commit_sha: mr.squashCommitSha,
+    merged_at: mr.mergedAt,
+    closed_at: mr.closedAt,
     merge_status: 'can_be_merged',
     detailed_merge_status: mr.draft ? 'draft_status' : 'mergeable',
     has_conflicts: false,

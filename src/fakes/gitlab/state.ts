@@ -93,6 +93,9 @@ export interface FakeMergeRequest {
   reviewers: FakeUser[];
   mergeCommitSha: string | null;
   squashCommitSha: string | null;
+  /** GitLab's `merged_at` / `closed_at` (ISO 8601), null until it happens. */
+  mergedAt: string | null;
+  closedAt: string | null;
 }
 
 export interface NewMergeRequest {
@@ -229,10 +232,19 @@ export class FakeGitLabState {
       reviewers: (input.reviewers ?? []).map((username) => this.user(username)),
       mergeCommitSha: null,
       squashCommitSha: null,
+      mergedAt: null,
+      closedAt: null,
     };
     await this.computeVersion(mr);
     this.mergeRequests.set(`${input.projectId}!${input.iid}`, mr);
     return mr;
+  }
+
+  /** Moves the MR to `state`, stamping `merged_at` / `closed_at` as GitLab does (a reopen clears `closed_at`). */
+  setMergeRequestState(mr: FakeMergeRequest, state: MergeRequestState, at = new Date()): void {
+    mr.state = state;
+    if (state === 'merged') mr.mergedAt = at.toISOString();
+    mr.closedAt = state === 'closed' ? at.toISOString() : null;
   }
 
   /** After commits were pushed to the source or target branch: a new diff version, as GitLab makes one per push. */
