@@ -26,4 +26,9 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_CLAIM_MISSING', // a stored agent output is gone
   'ERR_CLAIM_CORRUPT', // a stored agent output does not match its hash
   'ERR_CLAIM_INVALID', // a stored agent output has the wrong shape
+  'ERR_SENTRY_UNAUTHORIZED', // Sentry refused the token (missing, wrong, revoked)
+  'ERR_SENTRY_FORBIDDEN', // the Sentry token lacks a scope (event:read, event:write) or the project
+  'ERR_SENTRY_NOT_FOUND', // unknown Sentry organization or issue, or an issue without events
+  'ERR_SENTRY_INVALID', // Sentry refused the request itself (400), or redirected it (a wrong SENTRY_URL)
+  'ERR_SENTRY_BAD_RESPONSE', // Sentry answered something that is not what its API documents
 ];
