@@ -8,8 +8,7 @@ import { toActivityFailure } from '../src/activities/failures.js';
 import { outputForJob, SandboxError } from '../src/activities/sandbox/sandbox.js';
 import { AgentTask } from '../src/domain/agent-task.js';
 import { createLogger } from '../src/logger.js';
-import { searchAttributes } from '../src/workflows/definitions.js';
-import { ensureRegistered } from '../src/workers/register-search-attributes.js';
+import { ensureRegistered, forgebotSearchAttributes } from '../src/workers/register-search-attributes.js';
 import { jobOf, reviewTask } from './helpers/review-task.js';
 
 const usage = { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 1 };
@@ -65,7 +64,7 @@ test('digests keep what workflows decide on, not the bodies', () => {
 
 test('search attributes: a worker that cannot register missing ones is not ready; existing ones are enough', async () => {
   const logger = createLogger('silent');
-  const names = Object.values(searchAttributes).map((key) => key.name);
+  const names = forgebotSearchAttributes.map((key) => key.name);
   const refusing = (present: string[]) => ({
     operatorService: {
       listSearchAttributes: async () => ({ customAttributes: Object.fromEntries(present.map((name) => [name, 1])), systemAttributes: {} }),

@@ -2,6 +2,7 @@ import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Logger } from '../logger.js';
 import { searchAttributes } from '../workflows/definitions.js';
+import { sentrySearchAttributes } from '../workflows/sentry-fix-definitions.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
@@ -9,6 +10,9 @@ const indexedType = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 } as const;
+
+/** Every custom search attribute forgebot's workflows set. */
+export const forgebotSearchAttributes = [...Object.values(searchAttributes), ...Object.values(sentrySearchAttributes)];
 
 /**
  * Registers the custom search attributes forgebot's workflows use, if the namespace lacks them.
@@ -18,7 +22,7 @@ const indexedType = {
 export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
-  const missing = Object.values(searchAttributes).filter((key) => !known.has(key.name));
+  const missing = forgebotSearchAttributes.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
@@ -39,7 +43,7 @@ export async function ensureRegistered(connection: Pick<Connection, 'operatorSer
   } catch (error) {
     const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(() => undefined);
     const known = new Set(Object.keys(existing?.customAttributes ?? {}));
-    const missing = Object.values(searchAttributes).map((key) => key.name).filter((name) => !known.has(name));
+    const missing = forgebotSearchAttributes.map((key) => key.name).filter((name) => !known.has(name));
     if (existing && missing.length === 0) {
       logger.warn({ err: error }, 'could not register search attributes, but they exist: going on');
       return [];

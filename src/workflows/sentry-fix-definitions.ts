@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
@@ -89,6 +90,7 @@ export type SentryGateName =
   | 'event-count'
   | 'user-count'
   | 'open-fix-change'
+  | 'test-command'
   | 'daily-cap'
   | 'confidence'
   | 'test-proof'
@@ -132,3 +134,14 @@ export interface SentryFixInput {
   /** A regression after a merged fix links the attempt before (found by the webhook or the workflow). */
   earlierAttempt?: { webUrl: string };
 }
+
+/**
+ * The sentry-fix workflow's own search attribute: the UTC day (`2025-06-01`) an attempt reached the model, set once the
+ * daily cap let it through. With `ForgebotRepository` it is what `countFixAttemptsToday` counts.
+ */
+export const sentrySearchAttributes = {
+  attemptDay: defineSearchAttributeKey('ForgebotAttemptDay', SearchAttributeType.KEYWORD),
+} as const;
+
+/** The workflow type the sentry-fix workflows run as (its function's name in src/workflows/index.ts). */
+export const SENTRY_FIX_WORKFLOW_TYPE = 'sentryFixWorkflow';

@@ -17,7 +17,7 @@ export const runSettingsActivities = proxyActivities<RunSettingsActivities>({
 });
 
 /** The agent activities on the agent task queue, with timeouts from this run's settings. */
-export function agentActivities(settings: RunSettings) {
+export function agentActivities(settings: Pick<RunSettings, 'agentTaskQueue' | 'agentTimeoutMs' | 'agentHeartbeatTimeoutMs'>) {
   return proxyActivities<AgentActivities>({
     taskQueue: settings.agentTaskQueue,
     startToCloseTimeout: settings.agentTimeoutMs + 60_000,

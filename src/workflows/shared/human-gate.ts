@@ -1,0 +1,156 @@
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { decideUpdate, type GateDecision, type GateName, type GateOutcome } from '../sentry-fix-definitions.js';
+
+/** What a workflow's status shows of its gates (SentryFixStatus and the ticket workflow's status both have these). */
+export interface GateStatus {
+  openGate?: { gate: GateName; since: string; expiresAt: string };
+  decisions: Array<GateDecision & { at: string }>;
+}
+
+export interface GateWait {
+  gate: GateName;
+  /** No decision within this long: the wait ends `expired`. */
+  expiryMs: number;
+  /** Different people whose approvals it takes (default 1). */
+  approvals?: number;
+  /**
+   * A refusal the workflow's rules give now (the pipeline failed, a stale plan version), in a sentence; undefined
+   * accepts. Runs inside the Update's validator: it may read state, never change it.
+   */
+  refuse?: (decision: GateDecision) => string | undefined;
+  /** What the workflow does next after this decision, in a sentence (the Update's answer). */
+  next: (decision: GateDecision['decision']) => string;
+  /** Once, this long after the gate opened, if no decision came (e.g. a note on the change). */
+  reminder?: { afterMs: number; send: () => Promise<void> };
+  /** Every `everyMs` while waiting (e.g. the change closed by a person): true ends the wait `interrupted`. */
+  watch?: { everyMs: number; check: () => Promise<boolean> };
+  /** Ends the wait `interrupted` as soon as it turns true. */
+  interrupted?: () => boolean;
+}
+
+export type GateResult =
+  | { kind: 'approved'; decisions: GateDecision[] }
+  | { kind: 'rejected'; decision: GateDecision }
+  | { kind: 'expired' }
+  | { kind: 'interrupted' };
+
+interface OpenGate {
+  wait: GateWait;
+  approvals: GateDecision[];
+  result?: GateResult;
+}
+
+const REFUSED = 'ERR_GATE_REFUSED';
+const MAX_REASON = 2_000;
+
+function refused(message: string): never {
+  throw ApplicationFailure.create({ type: REFUSED, message, nonRetryable: true });
+}
+
+/** The same person (a forge user id when both have one, else the name, case-insensitively). */
+function samePerson(a: GateDecision['by'], b: GateDecision['by']): boolean {
+  if (a.userId !== undefined && b.userId !== undefined) return String(a.userId) === String(b.userId);
+  return a.name.trim().toLowerCase() === b.name.trim().toLowerCase();
+}
+
+/** A decision's shape (an Update from the Temporal UI is any JSON): the reason it is malformed, if it is. */
+function malformed(decision: unknown): string | undefined {
+  if (typeof decision !== 'object' || decision === null) return 'a decision is an object { gate, decision, by, reason? }';
+  const { gate, decision: verdict, by, reason } = decision as Partial<Record<keyof GateDecision, unknown>>;
+  if (typeof gate !== 'string') return 'a decision names its gate';
+  if (verdict !== 'approve' && verdict !== 'reject') return 'a decision is approve or reject';
+  if (typeof by !== 'object' || by === null) return 'a decision says who made it (by: { name, source })';
+  const { name, source } = by as Partial<Record<keyof GateDecision['by'], unknown>>;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 200) return 'a decision names who made it (by.name)';
+  if (source !== 'cli' && source !== 'ui' && source !== 'comment') return 'by.source is cli, ui or comment';
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_REASON)) return `a reason is text of at most ${MAX_REASON} characters`;
+  return undefined;
+}
+
+/**
+ * A person's decision at a gate, through the `decide` Update: a validator refuses (nothing written to history) a
+ * malformed decision, one when no gate is open, at another gate, a reject without a reason, the same person approving
+ * twice, and whatever the workflow's own rules refuse. The wait is durable, with a reminder, a watch and an expiry.
+ * Create it when the workflow starts, so that an Update before any gate opens is refused with a reason.
+ */
+export class HumanGate {
+  private open: OpenGate | undefined;
+
+  constructor(
+    private readonly status: GateStatus,
+    /** Why no gate is open now, e.g. "the workflow is fixing": the refusal of a decision then. */
+    private readonly closedBecause: () => string,
+  ) {
+    setHandler(decideUpdate, (decision) => this.take(decision), { validator: (decision) => this.validate(decision) });
+  }
+
+  private validate(decision: GateDecision): void {
+    const shape = malformed(decision);
+    if (shape) refused(shape);
+    const open = this.open;
+    if (!open || open.result) refused(`no gate is open: ${this.closedBecause()}`);
+    if (decision.gate !== open.wait.gate) refused(`the workflow waits at the ${open.wait.gate} gate, not ${decision.gate}`);
+    if (decision.decision === 'reject' && !decision.reason?.trim()) refused('a rejection needs a reason');
+    if (decision.decision === 'approve' && open.approvals.some((earlier) => samePerson(earlier.by, decision.by))) {
+      refused(`${decision.by.name} approved already: the next approval must come from someone else`);
+    }
+    const rule = open.wait.refuse?.(decision);
+    if (rule) refused(rule);
+  }
+
+  private take(decision: GateDecision): GateOutcome {
+    const open = this.open;
+    // The validator ran in this same activation: a gate is open and undecided.
+    if (!open || open.result) refused(`no gate is open: ${this.closedBecause()}`);
+    this.status.decisions.push({ ...decision, at: new Date().toISOString() });
+    const { gate } = open.wait;
+    if (decision.decision === 'reject') {
+      open.result = { kind: 'rejected', decision };
+      return { gate, decision: 'reject', next: open.wait.next('reject') };
+    }
+    open.approvals.push(decision);
+    const needed = open.wait.approvals ?? 1;
+    if (open.approvals.length < needed) {
+      const more = needed - open.approvals.length;
+      return { gate, decision: 'approve', next: `waiting for ${more} more approval${more === 1 ? '' : 's'} from someone else` };
+    }
+    open.result = { kind: 'approved', decisions: [...open.approvals] };
+    return { gate, decision: 'approve', next: open.wait.next('approve') };
+  }
+
+  /** Opens the gate (status.openGate) and waits, durably, for its decision, its expiry or an interruption. */
+  async wait(wait: GateWait): Promise<GateResult> {
+    const since = Date.now();
+    const expiresAt = since + wait.expiryMs;
+    const open: OpenGate = { wait, approvals: [] };
+    this.open = open;
+    this.status.openGate = { gate: wait.gate, since: new Date(since).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
+    let reminderAt = wait.reminder && wait.reminder.afterMs < wait.expiryMs ? since + wait.reminder.afterMs : undefined;
+    let watchAt = wait.watch ? since + wait.watch.everyMs : undefined;
+    const interrupted = () => wait.interrupted?.() === true;
+    try {
+      for (;;) {
+        if (open.result) return open.result;
+        if (interrupted()) return { kind: 'interrupted' };
+        const now = Date.now();
+        if (now >= expiresAt) return { kind: 'expired' };
+        if (reminderAt !== undefined && now >= reminderAt) {
+          reminderAt = undefined;
+          await wait.reminder?.send();
+          continue;
+        }
+        if (watchAt !== undefined && wait.watch && now >= watchAt) {
+          if (await wait.watch.check()) return { kind: 'interrupted' };
+          watchAt = Date.now() + wait.watch.everyMs;
+          continue;
+        }
+        const wakeAt = Math.min(expiresAt, reminderAt ?? Infinity, watchAt ?? Infinity);
+        await condition(() => open.result !== undefined || interrupted(), Math.max(1, wakeAt - now));
+      }
+    } finally {
+      // Closed to new decisions; any taken meanwhile stay in status.decisions.
+      this.open = undefined;
+      delete this.status.openGate;
+    }
+  }
+}
