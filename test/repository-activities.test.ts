@@ -159,6 +159,9 @@ for (const [name, start] of [['GitLab', gitlabWorld], ['GitHub', githubWorld]] a
       // Not of this prefix: another case (GitLab's search ignores case), and the prefix further in.
       await world.pushBranch('Forgebot/sentry-IPE-1-9');
       await world.pushBranch(`other/${PREFIX}`);
+      // Another issue's fix (IPE-12's branch starts with IPE-1's name), opened last: never taken for this one.
+      await world.pushBranch(`${PREFIX}2`, { 'fix-12.txt': 'twelve\n' });
+      await openFix(world, `${PREFIX}2`);
       settingsSha = await world.pushBranch('settings/valid', { '.forgebot.yml': 'reviewer:\n  min_confidence: 0.8\ncommands:\n  test: npm test\n' });
       brokenSettingsSha = await world.pushBranch('settings/broken', { '.forgebot.yml': 'reviewer:\n  min_confidnce: 0.8\n' });
     });
@@ -246,7 +249,7 @@ for (const [name, start] of [['GitLab', gitlabWorld], ['GitHub', githubWorld]] a
         assert.deepEqual((merged.body as Array<{ iid: number; merged_at: string }>).map((mr) => [mr.iid, mr.merged_at]), [[changes.secondMerged.number, '2024-03-01T10:00:00.000Z']]);
         assert.equal(merged.headers.get('x-total'), '1');
         const search = async (term: string) => names((await world.rawGet(`/projects/42/repository/branches?search=${encodeURIComponent(term)}`)).body);
-        assert.deepEqual(await search(`^${PREFIX}`), ['Forgebot/sentry-IPE-1-9', `${PREFIX}-2`, `${PREFIX}-3`], 'case ignored, name order');
+        assert.deepEqual(await search(`^${PREFIX}`), ['Forgebot/sentry-IPE-1-9', `${PREFIX}-2`, `${PREFIX}-3`, `${PREFIX}2`], 'case ignored, name order');
         assert.deepEqual(await search('sentry-IPE-1-3$'), [`${PREFIX}-3`]);
         assert.deepEqual(await search(`${PREFIX}-2`), [`${PREFIX}-2`], 'contains');
         const paged = await world.rawGet('/projects/42/repository/branches?per_page=2&page=2');

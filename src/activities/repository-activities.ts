@@ -66,13 +66,16 @@ export function createRepositoryActivities(deps: { forges: ForgeRegistry }) {
     },
 
     /**
-     * The prefix itself is asked about even when no branch has that name any more: a merged change's source branch is
-     * often deleted, and a regression must still find it.
+     * Changes from `branchPrefix` and its numbered successors (`…-2`, `…-3`). The prefix itself is asked about even
+     * when no branch has that name any more: a merged change's source branch is often deleted, and a regression must
+     * still find it.
      */
     async findFixChanges(repo, branchPrefix) {
       return withTypedFailures(async () => {
         const forge = forgeFor(repo);
-        const branches = await forge.branchesWithPrefix(repo, branchPrefix);
+        // `forgebot/sentry-IPE-1` also prefixes IPE-12's names: only the name itself and its numbered successors count.
+        const successor = /^-[1-9]\d*$/;
+        const branches = (await forge.branchesWithPrefix(repo, branchPrefix)).filter((branch) => branch === branchPrefix || successor.test(branch.slice(branchPrefix.length)));
         const asked = [...new Set([branchPrefix, ...branches])];
         const lists = await inBatches(asked, (branch) => forge.changesFromBranch(repo, branch));
         const changes = [...new Map(lists.flat().map((change) => [change.ref.number, change])).values()].sort(newestFirst);

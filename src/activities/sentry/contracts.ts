@@ -93,7 +93,7 @@ export interface FixChangeLookup {
 export interface RepositoryActivities {
   /** The head SHA of `branch` and which of `paths` exist there (at most 50 paths are checked). */
   locateFiles(repo: RepositoryRef, branch: string, paths: string[]): Promise<LocatedFiles>;
-  /** Changes and branches whose source branch starts with `branchPrefix` (e.g. `forgebot/sentry-IPE-1`). */
+  /** Changes and branches from `branchPrefix` (e.g. `forgebot/sentry-IPE-1`) and its numbered successors (`…-2`); not IPE-12's. */
   findFixChanges(repo: RepositoryRef, branchPrefix: string): Promise<FixChangeLookup>;
   /** `.forgebot.yml` at the SHA (defaults when absent or invalid; the problems listed). */
   readRepositorySettings(repo: RepositoryRef, sha: string): Promise<ParsedRepoSettings>;
