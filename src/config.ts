@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GitHubAllowedRepositories, GitLabAllowedProjects } from './webhooks/project-allowlist.js';
+import { SentryProjectsSetting } from './webhooks/sentry/sentry-projects-setting.js';
 
 /** Comma-separated list, blanks dropped: `a, b,,c` → ['a', 'b', 'c']. */
 const csv = z
@@ -83,6 +84,21 @@ export const Config = z
     /** PostgreSQL (`postgres://user:password@host:5432/db`): required when CLAIM_STORE=postgres. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     CLAIM_RETENTION_DAYS: positiveInt.default(30),
+    /** Sentry (src/webhooks/sentry/): the integration's client secret (comma-separated during a rotation); unset, `/webhook/sentry` is not mounted. */
+    SENTRY_CLIENT_SECRET: csv.optional(),
+    SENTRY_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).default('https://sentry.io'),
+    /** The worker's Sentry API token (`event:read`, `project:read`, issue comments). */
+    SENTRY_TOKEN: z.string().min(1).optional(),
+    /** Sentry org/project → repository: a JSON array of SentryProjectMapping, or `@/path/to/file.json|.yml`. */
+    SENTRY_PROJECTS: SentryProjectsSetting.optional(),
+    /** Every project runs dry (analysis and patch posted on Sentry, no branch, no change), whatever its mapping says. */
+    SENTRY_DRY_RUN: bool.default(false),
+    SENTRY_TIMESTAMP_TOLERANCE_SECONDS: positiveInt.default(300),
+    /** The fix's merge gate: how long it waits for a person, and when it reminds them. */
+    SENTRY_GATE_EXPIRY_DAYS: z.coerce.number().positive().default(14),
+    SENTRY_GATE_REMINDER_HOURS: z.coerce.number().positive().default(48),
+    /** How often a waiting fix reads its change's state and pipeline. */
+    SENTRY_POLL_INTERVAL_SECONDS: positiveInt.default(300),
   })
   .superRefine((config, ctx) => {
     if (config.SANDBOX === 'kubernetes' && !config.RUNNER_IMAGE) {
@@ -102,6 +118,15 @@ export const Config = z
     }
     if (config.GITHUB_TOKEN && config.GITHUB_APP_ID !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['GITHUB_TOKEN'], message: 'set either GITHUB_TOKEN or a GitHub App (GITHUB_APP_ID), not both' });
+    }
+    if (config.SENTRY_CLIENT_SECRET?.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['SENTRY_CLIENT_SECRET'], message: 'names no secret' });
+    }
+    if (config.SENTRY_CLIENT_SECRET && config.SENTRY_PROJECTS === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SENTRY_PROJECTS'], message: 'is required when SENTRY_CLIENT_SECRET is set (an unmapped project is never acted on)' });
+    }
+    if (config.SENTRY_GATE_REMINDER_HOURS >= config.SENTRY_GATE_EXPIRY_DAYS * 24) {
+      ctx.addIssue({ code: 'custom', path: ['SENTRY_GATE_REMINDER_HOURS'], message: 'must be shorter than SENTRY_GATE_EXPIRY_DAYS' });
     }
     if (config.CLAIM_STORE === 'postgres' && !config.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when CLAIM_STORE=postgres' });

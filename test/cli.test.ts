@@ -1,10 +1,19 @@
 // The `forgebot` command as a user runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { checkPhase, ReviewsUsageError, workflowPhases } from '../src/cli/commands/reviews.js';
+import { MINIMUM_NODE_MAJOR, nodeVersionProblem } from '../src/cli/require-node.js';
+import { packageVersion } from '../src/cli/version.js';
+import { chooseLogFormat } from '../src/logger.js';
+import { CONNECT_DEADLINE_MS, connectTemporalClient, connectTemporalWorker, TemporalUnreachableError } from '../src/workers/temporal-connection.js';
+import { bareEnv, closedPort, repoRoot } from './helpers/forgebot-command.js';
 import { startTemporal, temporalCliPath } from './helpers/temporal.js';
 
 const run = promisify(execFile);
@@ -46,6 +55,9 @@ test('forgebot dev --once: demo mode shows a review arriving, with no credential
   assert.match(stdout, /src\/admin\.ts:5 .*blocker.*eval\(\) runs arbitrary code/);
   assert.match(stdout, /src\/cart\.ts:9 .*Loose equality/);
   assert.match(stdout, new RegExp(`http://127\\.0\\.0\\.1:${port + 1000}/namespaces/default/workflows/review%3Agitlab%3A1%3A1`));
+  // The scripted model is shown as what it is: no real model's name, no dollar amount.
+  assert.match(stdout, /^Model: the scripted demo reviewer \(a fake Anthropic API on this machine\) · \d+ turns · no cost$/m);
+  assert.doesNotMatch(stdout, /claude-|\$\d|cost budget was not enforced/);
 });
 
 test('forgebot reviews: lists running reviews as JSON; an unknown workflow is one line on stderr and exit code 2', async () => {
@@ -66,11 +78,118 @@ test('forgebot reviews: lists running reviews as JSON; an unknown workflow is on
 });
 
 test('forgebot reviews --kind: an unregistered kind of workflow is one line on stderr and exit code 2, before connecting', async () => {
-  await assert.rejects(forgebot(['reviews', 'list', '--kind', 'sentry-fix'], { TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'warn' }), (error: { code?: number; stderr?: string }) => {
+  await assert.rejects(forgebot(['reviews', 'list', '--kind', 'ticket'], { TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'warn' }), (error: { code?: number; stderr?: string }) => {
     assert.equal(error.code, 2);
-    assert.match(error.stderr ?? '', /^forgebot reviews: unknown workflow kind "sentry-fix" \(known: review\)$/m);
+    assert.match(error.stderr ?? '', /^forgebot reviews: unknown workflow kind "ticket" \(known: review, sentry-fix\)$/m);
     return true;
   });
   const { stdout } = await forgebot(['reviews', 'status', '--help']);
   assert.match(stdout, /--kind <kind>/);
+});
+
+test('a Node.js older than forgebot needs is refused in one line that gives the fix', () => {
+  assert.equal(nodeVersionProblem('24.0.0'), undefined);
+  assert.equal(nodeVersionProblem(process.versions.node), undefined, 'the Node.js the tests run on is enough');
+  const problem = nodeVersionProblem('20.20.2', '/usr/bin/node') ?? '';
+  assert.match(problem, /^Node\.js 20\.20\.2 \(\/usr\/bin\/node\) is too old: forgebot needs Node\.js 24 or newer\. Run `make setup` once .*then `\.\/forgebot …`/);
+  assert.doesNotMatch(problem, /\n/);
+  assert.ok(nodeVersionProblem('22.19.0'));
+});
+
+test("the project's Node.js is one number everywhere: engines, .nvmrc, setup.sh, the images", () => {
+  const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+  const packageJson = JSON.parse(read('package.json')) as { engines: { node: string } };
+  assert.equal(packageJson.engines.node, `>=${MINIMUM_NODE_MAJOR}`);
+  assert.equal(read('.nvmrc').trim(), String(MINIMUM_NODE_MAJOR));
+  assert.match(read('scripts/setup.sh'), new RegExp(`^NODE_MAJOR=${MINIMUM_NODE_MAJOR}$`, 'm'));
+  for (const dockerfile of ['deploy/docker/service.Dockerfile', 'deploy/docker/runner.Dockerfile']) assert.match(read(dockerfile), new RegExp(`^ARG NODE_IMAGE=node:${MINIMUM_NODE_MAJOR}\\.`, 'm'));
+  assert.match(read('README.md'), new RegExp(`Node\\.js ≥ 20 is enough on\\s+the host because setup installs forgebot's own Node\\.js, ${MINIMUM_NODE_MAJOR}`));
+});
+
+test('--version reads package.json next to dist/ in an image as well as in a checkout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'forgebot-version-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'forgebot', version: '9.8.7' }));
+    mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'package.json'), JSON.stringify({ name: 'something-else', version: '0.0.0' }));
+    assert.equal(packageVersion(pathToFileURL(join(dir, 'dist', 'src', 'cli') + '/')), '9.8.7');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(packageVersion(), (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+});
+
+test('--phase takes only the phases a review reports', () => {
+  assert.deepEqual(workflowPhases.review, ['waiting', 'debouncing', 'reviewing', 'publishing', 'failed', 'closed']);
+  for (const phase of workflowPhases.review ?? []) assert.doesNotThrow(() => checkPhase('review', phase));
+  assert.throws(() => checkPhase('review', 'Reviewing'), (error: unknown) => error instanceof ReviewsUsageError && /unknown review phase "Reviewing" \(known: waiting, /.test(error.message));
+});
+
+test('log format: LOG_FORMAT when set, else pretty on a terminal and JSON lines elsewhere', () => {
+  assert.equal(chooseLogFormat(undefined, 'json', true), 'pretty');
+  assert.equal(chooseLogFormat(undefined, 'json', false), 'json');
+  assert.equal(chooseLogFormat('json', 'json', true), 'json');
+  assert.equal(chooseLogFormat('pretty', 'pretty', false), 'pretty');
+});
+
+const scriptMissing = spawnSync('script', ['--version'], { encoding: 'utf8' }).status !== 0;
+test('on a terminal a command logs pretty lines unless LOG_FORMAT says otherwise', { skip: scriptMissing ? 'needs script(1) from util-linux to give the command a terminal' : false }, async () => {
+  const port = await closedPort();
+  // script(1) runs the command on a pseudo-terminal: stdout is a TTY, as in a person's shell.
+  const onTerminal = (env: Record<string, string>) =>
+    new Promise<{ status: number | null; output: string }>((resolve) => {
+      execFile('script', ['-qec', './forgebot worker', '/dev/null'], { cwd: repoRoot, env: bareEnv({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, ...env }), timeout: 60_000 }, (error, stdout) => {
+        resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, output: stdout });
+      });
+    });
+  const pretty = await onTerminal({});
+  assert.equal(pretty.status, 2);
+  assert.match(pretty.output, /FATAL.*worker failed: exiting so that it is restarted/);
+  assert.doesNotMatch(pretty.output, /"level":60/);
+  const json = await onTerminal({ LOG_FORMAT: 'json' });
+  assert.equal(json.status, 2);
+  assert.match(json.output, /"level":60,.*"msg":"worker failed: exiting so that it is restarted"/);
+});
+
+test('a Temporal that is down: TemporalUnreachableError within the connect deadline, naming where and what to check', async () => {
+  const port = await closedPort();
+  const config = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'ns1', TEMPORAL_TLS: false, TEMPORAL_API_KEY: 'tc-key-must-not-show-0123456789' };
+  for (const connect of [() => connectTemporalClient(config), () => connectTemporalWorker(config)]) {
+    const started = performance.now();
+    await assert.rejects(connect(), (error: unknown) => {
+      assert.ok(error instanceof TemporalUnreachableError);
+      assert.match(error.message, new RegExp(`^cannot reach Temporal \\(TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${port}, namespace ns1, TLS, API key set\\) within 3 s: connection refused`));
+      assert.doesNotMatch(error.message, /tc-key-must-not-show|\n/);
+      return true;
+    });
+    // A deadline is what is under test here: the connection gives up at it (plus the one-second probe), not later.
+    assert.ok(performance.now() - started < CONNECT_DEADLINE_MS + 5_000, 'gave up at the deadline');
+  }
+});
+
+test('a port that accepts connections but never answers as Temporal: the deadline, and what to check', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as { port: number };
+  try {
+    const config = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS: false };
+    await assert.rejects(connectTemporalClient(config, 1_000), (error: unknown) => {
+      assert.ok(error instanceof TemporalUnreachableError);
+      assert.match(error.message, /within 1 s: it accepts connections but did not answer as a Temporal frontend\. Check the port, and TEMPORAL_TLS \/ TEMPORAL_API_KEY/);
+      return true;
+    });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test("the tests' Temporal CLI wrapper drops the dev server's banner (stdout) and keeps its errors and exit code", { skip: temporalCliPath() ? false : 'no Temporal CLI (run make setup)' }, () => {
+  const wrapper = join(repoRoot, 'scripts', 'temporal-quiet.sh');
+  const version = spawnSync(wrapper, ['--version'], { encoding: 'utf8', env: { ...process.env, TEMPORAL_CLI_PATH: temporalCliPath() ?? '' } });
+  assert.deepEqual([version.status, version.stdout], [0, '']);
+  const bad = spawnSync(wrapper, ['server', 'start-dev', '--no-such-flag'], { encoding: 'utf8', env: { ...process.env, TEMPORAL_CLI_PATH: temporalCliPath() ?? '' } });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /no-such-flag/);
 });

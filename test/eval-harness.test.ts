@@ -109,7 +109,7 @@ describe('forgebot eval', () => {
       const out = join(dir, 'report.json');
       const result = await cli(['--case', 'php-xss', '--case', 'go-clean-errors', '--out', out]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /forgebot eval — heuristic \(claude-sonnet-4-6\), 2 cases/);
+      assert.match(result.stdout, /forgebot eval — heuristic \(scripted-heuristic-reviewer\), 2 cases/);
       assert.match(result.stdout, /^php-xss +php +xss +1 +1 +0 /m);
       const report = JSON.parse(await readFile(out, 'utf8')) as EvalReport;
       assert.deepEqual(report.cases.map((entry) => entry.id).sort(), ['go-clean-errors', 'php-xss']);

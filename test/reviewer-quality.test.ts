@@ -24,7 +24,7 @@ describe('reviewer quality and caps', () => {
   const spaces = workspaces();
   const workspace = () => spaces.make();
   const secrets = () => ({ anthropicApiKey: API_KEY, anthropicBaseUrl: model.url });
-  const task = (limits: Partial<ReviewTask['limits']> = {}, model = 'claude-sonnet-4-5'): ReviewTask => ({ ...reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha, limits), model });
+  const task = (limits: Partial<ReviewTask['limits']> = {}, model = 'claude-sonnet-4-6'): ReviewTask => ({ ...reviewTask(`file://${repo.dir}`, shas.baseSha, shas.headSha, limits), model });
 
   before(async () => {
     ({ repo, ...shas } = await featureRepo(60));

@@ -9,7 +9,7 @@ import type { Rates } from './score.js';
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(0)}%`);
-const usd = (value: number | null | undefined) => (value === undefined || value === null ? '—' : formatUsd(value));
+const usdOrDash = (value: number | null | undefined) => (value === undefined || value === null ? '—' : formatUsd(value));
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)));
@@ -21,6 +21,9 @@ const rateRow = (name: string, rates: Rates) => [name, String(rates.expected), S
 
 /** The report as text: one row per case, then the corpus's scores overall and per category. */
 export function formatReport(report: EvalReport): string {
+  // A heuristic run with an unpriced (scripted) model name costs nothing: say so rather than "unknown".
+  const noCost = report.target.kind === 'heuristic' && report.totals.costUsd === null;
+  const usd = (value: number | null | undefined) => (noCost ? 'none' : usdOrDash(value));
   const caseRows = report.cases.map((outcome) => [
     outcome.id, outcome.language, outcome.kind,
     String(outcome.match.expectedBlocking), String(outcome.match.found), String(outcome.match.falsePositives), String(outcome.findings),
@@ -38,7 +41,7 @@ export function formatReport(report: EvalReport): string {
     '',
     `false-positive rate (clean cases with a blocker/major finding): ${score.cleanCasesFlagged}/${score.cleanCases} = ${pct(score.falsePositiveRate)}`,
     `keyword hit rate of true positives: ${pct(score.keywordHitRate)}`,
-    `total: ${usd(totals.costUsd)}, ${totals.inputTokens} input + ${totals.cacheReadTokens} cache-read + ${totals.outputTokens} output tokens, ${totals.latencyMs} ms`,
+    `total: ${noCost ? 'no cost (scripted model, no API calls)' : usd(totals.costUsd)}, ${totals.inputTokens} input + ${totals.cacheReadTokens} cache-read + ${totals.outputTokens} output tokens, ${totals.latencyMs} ms`,
   ].join('\n');
 }
 

@@ -1,13 +1,18 @@
+// First: a Node.js too old for forgebot is refused in one line, before a dependency fails to load on it.
+import './require-node.js';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { chooseLogFormat, createLogger, type Logger } from '../logger.js';
+import { TemporalUnreachableError } from '../workers/temporal-connection.js';
 import { runAgentWorker } from './commands/agent-worker.js';
+import { DecisionRefused, runDecideCommand, type DecideCommand } from './commands/decide.js';
 import { runDev } from './commands/dev.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
-import { parseWorkflowKind, ReviewsUsageError, runReviewsCommand } from './commands/reviews.js';
+import { parseWorkflowKind, ReviewsUsageError, runReviewsCommand, workflowPhases } from './commands/reviews.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
 import { runWorker } from './commands/worker.js';
+import { versionLine } from './version.js';
 
 type Action = (config: Config, logger: Logger) => Promise<void>;
 
@@ -24,13 +29,21 @@ function withConfig(action: Action, env: Record<string, string | undefined> = pr
       }
       throw error;
     }
-    await action(config, createLogger(config.LOG_LEVEL, config.LOG_FORMAT));
+    try {
+      await action(config, createLogger(config.LOG_LEVEL, chooseLogFormat(env.LOG_FORMAT, config.LOG_FORMAT, process.stdout.isTTY === true)));
+    } catch (error) {
+      // Temporal is not there: one line that says where and what to check, not a gRPC stack trace.
+      if (!(error instanceof TemporalUnreachableError)) throw error;
+      process.stderr.write(`forgebot: ${error.message}\n`);
+      process.exit(2);
+    }
   };
 }
 
 const program = new Command()
   .name('forgebot')
-  .description('Turns code-forge events into durable, sandboxed Claude agent work on Temporal.\nConfiguration comes from the environment (see README).');
+  .description('Turns code-forge events into durable, sandboxed Claude agent work on Temporal.\nConfiguration comes from the environment (see README).')
+  .version(versionLine(), '-V, --version');
 
 program.command('server').description('run the webhook receiver (POST /webhook/gitlab, POST /webhook/github, /healthz, /readyz)').action(withConfig(runServer));
 program.command('worker').description('run the Temporal worker for workflows and forge activities').action(withConfig(runWorker));
@@ -79,7 +92,7 @@ reviews
   .description('running review workflows (or workflows of --kind), newest first')
   .option(...kindOption)
   .option('--repository <path>', 'only this repository (group/project or owner/repo)')
-  .option('--phase <phase>', 'only this phase (waiting, debouncing, reviewing, publishing, failed)')
+  .option('--phase <phase>', `only this phase (${workflowPhases.review?.join(', ') ?? 'any'})`)
   .option('--subject <key>', 'only the workflow of this subject (change:gitlab:42:7, sentry-issue:acme:123, jira-ticket:PROJ-7)')
   .option('--json', 'print JSON')
   .action((options: { kind?: string; repository?: string; phase?: string; subject?: string; json?: boolean }) =>
@@ -101,6 +114,33 @@ reviews
   .option('--reason <text>', 'why, recorded in the workflow status')
   .action((target: string, options: { kind?: string; reason?: string }) =>
     operator((config) => runReviewsCommand(config, { kind: 'cancel', target, ...kindOf(options.kind), ...(options.reason && { reason: options.reason }) }))(),
+  );
+
+/** A person's decision at a workflow's gate; a refusal (its reason) is one line on stderr and exit code 1. */
+const decide = (command: DecideCommand) => async () => {
+  try {
+    await withConfig((config) => runDecideCommand(config, command))();
+  } catch (error) {
+    if (!(error instanceof DecisionRefused)) throw error;
+    process.stderr.write(`forgebot ${command.decision}: refused: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+};
+program
+  .command('approve <workflow-id>')
+  .description('approve at the gate a workflow waits at (e.g. the merge gate of a sentry-fix workflow)')
+  .option('--reason <text>', 'why, recorded in the workflow status')
+  .option('--as <name>', 'who decides (default: your login name)')
+  .action((workflowId: string, options: { reason?: string; as?: string }) =>
+    decide({ decision: 'approve', workflowId, ...(options.reason !== undefined && { reason: options.reason }), ...(options.as !== undefined && { as: options.as }) })(),
+  );
+program
+  .command('reject <workflow-id>')
+  .description('reject at the gate a workflow waits at: its change is closed and its branch deleted')
+  .requiredOption('--reason <text>', 'why (required), recorded in the workflow status and said on the subject')
+  .option('--as <name>', 'who decides (default: your login name)')
+  .action((workflowId: string, options: { reason: string; as?: string }) =>
+    decide({ decision: 'reject', workflowId, reason: options.reason, ...(options.as !== undefined && { as: options.as }) })(),
   );
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config.js';
+import { temporalUnreachable } from './temporal-unreachable.js';
+
+export { TemporalUnreachableError } from './temporal-unreachable.js';
 
 type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
+
+/**
+ * How long a connection at start may take. A person at a terminal (`forgebot reviews list`) should hear within seconds
+ * that Temporal is not there; a worker that cannot connect exits and is restarted by its orchestrator.
+ */
+export const CONNECT_DEADLINE_MS = 3_000;
 
 function connectionOptions(config: TemporalConfig) {
   return {
@@ -13,10 +22,14 @@ function connectionOptions(config: TemporalConfig) {
   };
 }
 
-/** A client for starting, signalling and querying workflows. */
-export async function connectTemporalClient(config: TemporalConfig): Promise<Client> {
-  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: '10s' });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+/** A client for starting, signalling and querying workflows; TemporalUnreachableError when none answers in time. */
+export async function connectTemporalClient(config: TemporalConfig, deadlineMs = CONNECT_DEADLINE_MS): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: deadlineMs });
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  } catch (error) {
+    throw await temporalUnreachable(config, error, deadlineMs);
+  }
 }
 
 /** A client that connects on first use: the webhook server starts (and reports not-ready) while Temporal is down. */
@@ -25,7 +38,21 @@ export function lazyTemporalClient(config: TemporalConfig): Client {
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
-/** The native connection that workers poll with. */
-export async function connectTemporalWorker(config: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(config));
+/** The native connection that workers poll with; TemporalUnreachableError when none answers in time. */
+export async function connectTemporalWorker(config: TemporalConfig, deadlineMs = CONNECT_DEADLINE_MS): Promise<NativeConnection> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms (deadline)`)), deadlineMs);
+  });
+  const connecting = NativeConnection.connect(connectionOptions(config));
+  try {
+    return await Promise.race([connecting, deadline]);
+  } catch (error) {
+    // A connection that lands after the deadline is closed, not leaked. Its failure is the one reported below, and a
+    // failure to close it leaves nothing to do: the process is about to exit.
+    void connecting.then((late) => late.close()).catch(() => undefined);
+    throw await temporalUnreachable(config, error, deadlineMs);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,6 +5,8 @@ import { createLogger } from '../../src/logger.js';
 import { installTemporalLogging } from '../../src/workers/temporal-logging.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** That CLI with its stdout dropped: the dev server's start-up banner would otherwise show once per test file. */
+const quietCli = fileURLToPath(new URL('../../scripts/temporal-quiet.sh', import.meta.url));
 
 /** The Temporal CLI that `make setup` found or installed; undefined lets the SDK download one. */
 export function temporalCliPath(): string | undefined {
@@ -21,7 +23,7 @@ export async function startTemporal(): Promise<TestWorkflowEnvironment> {
   try {
     return await TestWorkflowEnvironment.createLocal({
       server: {
-        ...(path ? { executable: { type: 'existing-path', path } } : {}),
+        ...(path ? { executable: { type: 'existing-path', path: quietCli } } : {}),
         log: { format: 'pretty', level: 'error' },
       },
     });

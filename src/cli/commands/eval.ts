@@ -13,6 +13,12 @@ export interface EvalCommandOptions {
   lineWindow?: number;
 }
 
+/**
+ * The model name of a heuristic run: the rule-based fake answers, not a Claude model, so the report carries no real
+ * model's name and no cost (an unpriced name has none: src/domain/usage-cost.ts).
+ */
+export const SCRIPTED_EVAL_MODEL = 'scripted-heuristic-reviewer';
+
 /** A bad option or case id: reported in one line, exit code 2. */
 export class EvalUsageError extends Error {}
 
@@ -41,7 +47,7 @@ export function parseEvalOptions(raw: RawEvalOptions): EvalCommandOptions {
 /** The evaluation target the options and configuration ask for, or a clear error. */
 export function evalTarget(config: Pick<Config, 'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'ANTHROPIC_MODEL'>, reviewer: EvalCommandOptions['reviewer']): EvalTarget {
   const kind = reviewer ?? (config.ANTHROPIC_API_KEY ? 'anthropic' : 'heuristic');
-  if (kind === 'heuristic') return { kind };
+  if (kind === 'heuristic') return { kind, model: SCRIPTED_EVAL_MODEL };
   if (!config.ANTHROPIC_API_KEY) throw new EvalUsageError('--reviewer anthropic needs ANTHROPIC_API_KEY');
   return { kind, apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseUrl: config.ANTHROPIC_BASE_URL } : {}) };
 }
@@ -53,7 +59,8 @@ export async function runEvalCommand(config: Config, logger: Logger, options: Ev
   if (unknown.length > 0) throw new EvalUsageError(`unknown case id(s): ${unknown.join(', ')} (known: ${all.map((evalCase) => evalCase.id).join(', ')})`);
   const cases = options.cases.length > 0 ? all.filter((evalCase) => options.cases.includes(evalCase.id)) : all;
   const target = evalTarget(config, options.reviewer);
-  process.stderr.write(`forgebot eval: ${cases.length} case(s) against ${target.kind === 'heuristic' ? 'the heuristic fake model' : target.model}\n`);
+  const against = target.kind === 'heuristic' ? 'the heuristic fake model (scripted, on this machine: no API calls, no cost)' : target.model;
+  process.stderr.write(`forgebot eval: ${cases.length} case(s) against ${against}\n`);
   const report = await runEval(cases, {
     target,
     log: logger.child({}, { level: 'warn' }),

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../../config.js';
 import type { WorkflowKind } from '../../domain/subject-ref.js';
 import { workflowKinds, type WorkflowKindSpec } from '../../webhooks/workflow-kinds.js';
-import { cancelReviewSignal, searchAttributes, statusQuery, type OperatorCancel, type ReviewStatus } from '../../workflows/definitions.js';
+import { cancelReviewSignal, searchAttributes, statusQuery, type OperatorCancel, type ReviewPhase, type ReviewStatus } from '../../workflows/definitions.js';
 import { connectTemporalClient } from '../../workers/temporal-connection.js';
 
 export interface ReviewRow {
@@ -40,6 +40,18 @@ export function parseWorkflowKind(value: string): WorkflowKind {
   const kind = Object.keys(workflowKinds).find((known): known is WorkflowKind => known === value);
   if (kind === undefined) throw new ReviewsUsageError(`unknown workflow kind ${JSON.stringify(value)} (known: ${Object.keys(workflowKinds).join(', ')})`);
   return kind;
+}
+
+/** Every phase a review workflow reports (`ForgebotPhase`), as a record so that the compiler finds a missing one. */
+const reviewPhases = Object.keys({ waiting: true, debouncing: true, reviewing: true, publishing: true, failed: true, closed: true } satisfies Record<ReviewPhase, true>);
+
+/** The phases `--phase` accepts, per kind of workflow (a kind not listed here accepts any phase). */
+export const workflowPhases: { readonly [K in WorkflowKind]?: readonly string[] } = { review: reviewPhases };
+
+/** Refuses a `--phase` that the kind of workflow never reports: it would silently list nothing. */
+export function checkPhase(kind: WorkflowKind, phase: string): void {
+  const phases = workflowPhases[kind];
+  if (phases !== undefined && !phases.includes(phase)) throw new ReviewsUsageError(`unknown ${kind} phase ${JSON.stringify(phase)} (known: ${phases.join(', ')})`);
 }
 
 function specOf(kind: WorkflowKind): WorkflowKindSpec {
@@ -150,6 +162,7 @@ export type ReviewsCommand =
 export async function runReviewsCommand(config: Config, command: ReviewsCommand, out: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
   const kind = (command.kind === 'list' ? command.filters.kind : command.workflowKind) ?? 'review';
   specOf(kind);
+  if (command.kind === 'list' && command.filters.phase !== undefined) checkPhase(kind, command.filters.phase);
   const client = await connectTemporalClient(config);
   try {
     if (command.kind === 'list') {

@@ -12,6 +12,12 @@ import { demoMergeRequestHook } from './demo-webhook.js';
 const PROJECT_ID = 1;
 const MR_IID = 1;
 
+/**
+ * The model name the demo's reviews carry: what answers is a script on this machine, not a Claude model, so the
+ * review shows no real model's name and costs nothing (an unpriced name has no cost: src/domain/usage-cost.ts).
+ */
+export const DEMO_MODEL = 'scripted-demo-reviewer';
+
 export interface DemoReview {
   summary: FakeNote;
   inline: FakeNote[];
@@ -58,6 +64,7 @@ export async function startDemo(config: Config, dir: string): Promise<Demo> {
       GITLAB_WEBHOOK_SECRET: [webhookSecret],
       ANTHROPIC_API_KEY: apiKey,
       ANTHROPIC_BASE_URL: model.url,
+      ANTHROPIC_MODEL: DEMO_MODEL,
       REVIEW_DEBOUNCE_SECONDS: Math.min(config.REVIEW_DEBOUNCE_SECONDS, 1),
     },
     workflowId: `review:gitlab:${PROJECT_ID}:${MR_IID}`,

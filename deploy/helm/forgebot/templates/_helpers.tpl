@@ -86,12 +86,25 @@ mapped for every process and for this one, then the extra plain variables. Call 
 {{- $keys := merge (dict) (.secretKeys | default dict) ($root.Values.secrets.all | default dict) -}}
 {{- if $root.Values.temporal.apiKeySecretKey }}{{ $_ := set $keys "TEMPORAL_API_KEY" $root.Values.temporal.apiKeySecretKey }}{{ end -}}
 {{- if $root.Values.redis.urlSecretKey }}{{ $_ := set $keys "REDIS_URL" $root.Values.redis.urlSecretKey }}{{ end -}}
+{{- $github := $root.Values.github | default dict -}}
+{{- $githubKeys := $github.secretKeys | default dict -}}
+{{- /* GitHub's credentials, by the process that uses each: the server checks webhooks; the worker calls the API; the
+agent-worker mints (App) or hands on (token) the runner's read-only clone token. */ -}}
+{{- $githubEnv := dict
+  "server" (dict "GITHUB_WEBHOOK_SECRET" $githubKeys.webhookSecret)
+  "worker" (dict "GITHUB_APP_PRIVATE_KEY" $githubKeys.appPrivateKey "GITHUB_TOKEN" $githubKeys.token)
+  "agent-worker" (dict "GITHUB_APP_PRIVATE_KEY" $githubKeys.appPrivateKey "GITHUB_TOKEN" $githubKeys.token "GITHUB_CLONE_TOKEN" $githubKeys.cloneToken) -}}
+{{- range $name, $key := (get $githubEnv .command | default dict) }}{{ if $key }}{{ $_ := set $keys $name $key }}{{ end }}{{ end -}}
 {{- range $name := keys $keys | sortAlpha }}
 - name: {{ $name }}
   valueFrom:
     secretKeyRef:
       name: {{ $secretName }}
       key: {{ get $keys $name }}
+{{- end }}
+{{- if and $github.appId (has .command (list "worker" "agent-worker")) }}
+- name: GITHUB_APP_ID
+  value: {{ $github.appId | int64 | quote }}
 {{- end }}
 {{- range $env := concat ($root.Values.extraEnv | default list) (.extraEnv | default list) }}
 {{- if and (regexMatch "(TOKEN|SECRET|API_KEY|PASSWORD|PRIVATE_KEY)" $env.name) (hasKey $env "value") }}
