@@ -55,6 +55,8 @@ const coverage: Record<string, string> = {
   'forgebot reviews list': 'reviews list / status / cancel against a Temporal that is down',
   'forgebot reviews status': 'reviews list / status / cancel against a Temporal that is down',
   'forgebot reviews cancel': 'reviews list / status / cancel against a Temporal that is down',
+  'forgebot approve': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
+  'forgebot reject --reason': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
   'forgebot --help': './forgebot --help and --version',
   'forgebot --version': './forgebot --help and --version',
 };
@@ -94,7 +96,7 @@ describe('the commands the README shows', () => {
   test('reviews list / status / cancel against a Temporal that is down', async () => {
     const port = await closedPort();
     const down = { TEMPORAL_ADDRESS: `127.0.0.1:${port}` };
-    for (const args of [['reviews', 'list'], ['reviews', 'status', 'change:gitlab:42:7'], ['reviews', 'cancel', 'review:gitlab:42:7', '--reason', 'first hour']]) {
+    for (const args of [['reviews', 'list'], ['reviews', 'status', 'change:gitlab:42:7'], ['reviews', 'cancel', 'review:gitlab:42:7', '--reason', 'first hour'], ['approve', 'sentry-fix:acme:1'], ['reject', 'sentry-fix:acme:1', '--reason', 'first hour']]) {
       assertTemporalDownLine(await forgebotCommand(args, down), port);
     }
     // A phase no review has is refused before anything is asked of Temporal.

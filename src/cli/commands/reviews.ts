@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../../config.js';
 import type { WorkflowKind } from '../../domain/subject-ref.js';
 import { workflowKinds, type WorkflowKindSpec } from '../../webhooks/workflow-kinds.js';
+import type { SentryFixPhase } from '../../workflows/sentry-fix-definitions.js';
 import { cancelReviewSignal, searchAttributes, statusQuery, type OperatorCancel, type ReviewPhase, type ReviewStatus } from '../../workflows/definitions.js';
 import { connectTemporalClient } from '../../workers/temporal-connection.js';
 
@@ -45,8 +46,21 @@ export function parseWorkflowKind(value: string): WorkflowKind {
 /** Every phase a review workflow reports (`ForgebotPhase`), as a record so that the compiler finds a missing one. */
 const reviewPhases = Object.keys({ waiting: true, debouncing: true, reviewing: true, publishing: true, failed: true, closed: true } satisfies Record<ReviewPhase, true>);
 
+/** Every phase a sentry-fix workflow reports. */
+const sentryFixPhases = Object.keys({
+  gating: true,
+  collecting: true,
+  analysing: true,
+  fixing: true,
+  publishing: true,
+  pipeline: true,
+  'awaiting-approval': true,
+  finishing: true,
+  done: true,
+} satisfies Record<SentryFixPhase, true>);
+
 /** The phases `--phase` accepts, per kind of workflow (a kind not listed here accepts any phase). */
-export const workflowPhases: { readonly [K in WorkflowKind]?: readonly string[] } = { review: reviewPhases };
+export const workflowPhases: { readonly [K in WorkflowKind]?: readonly string[] } = { review: reviewPhases, 'sentry-fix': sentryFixPhases };
 
 /** Refuses a `--phase` that the kind of workflow never reports: it would silently list nothing. */
 export function checkPhase(kind: WorkflowKind, phase: string): void {
