@@ -213,6 +213,21 @@ describe('sentry-fix workflow', () => {
     assert.deepEqual(world.reports, [{ kind: 'finished', outcome: 'settled', detail: 'the issue was resolved in Sentry by erin' }]);
   });
 
+  test('a settled signal Sentry does not confirm (a replayed delivery; the issue is unresolved) changes nothing', async () => {
+    const world = newWorld();
+    world.sentryStatus = 'unresolved';
+    world.pipeline = 'running';
+    await withSentryFix(env, world, async (handle) => {
+      await until('the pipeline wait', async () => (await handle.query(sentryFixStatusQuery)).phase === 'pipeline');
+      await handle.signal(sentryIssueSettledSignal, { status: 'resolved', by: 'mallory' });
+      await until('the signal checked with Sentry', async () => (await handle.query(sentryFixStatusQuery)).settlesIgnored === 1);
+      assert.equal((await handle.query(sentryFixStatusQuery)).phase, 'pipeline', 'still waiting for the pipeline');
+      assert.deepEqual([world.closed, world.deleted], [[], []]);
+      await handle.signal(cancelSentryFixSignal, { by: 'ops' });
+      assert.equal((await handle.result()).outcome, 'cancelled');
+    });
+  });
+
   test('an operator cancels while the pipeline runs: the change is closed and its branch deleted', async () => {
     const world = newWorld();
     world.pipeline = 'running';

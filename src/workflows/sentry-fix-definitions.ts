@@ -122,6 +122,8 @@ export interface SentryFixStatus {
   /** The earlier attempt for this issue (a regression after a merged fix). */
   earlierAttempt?: { webUrl: string; outcome?: SentryFixOutcome };
   triggers: number;
+  /** Settled signals Sentry's API did not confirm (the issue was still unresolved): ignored. */
+  settlesIgnored?: number;
   usage?: TokenUsage;
   costUsd?: number;
   lastError?: string;

@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { SentryTrigger } from '../domain/sentry/issue.js';
+import type { SentryIssueSettled, SentryTrigger } from '../domain/sentry/issue.js';
 import { searchAttributes } from './definitions.js';
 import { failureReason } from './failure-reason.js';
 import {
@@ -14,7 +14,7 @@ import {
 import { CancellableStep } from './shared/cancellable-step.js';
 import { HumanGate } from './shared/human-gate.js';
 import { createPhaseTracker } from './shared/phase-tracker.js';
-import { sentrySettings } from './sentry-fix/activities.js';
+import { sentry, sentrySettings } from './sentry-fix/activities.js';
 import { analyse, fix } from './sentry-fix/agents.js';
 import { undoTraces, withLeftBehind } from './sentry-fix/compensation.js';
 import { passGates } from './sentry-fix/gates.js';
@@ -82,7 +82,12 @@ export async function sentryFixWorkflow(input: SentryFixInput): Promise<SentryFi
     trigger = next;
     status.issue = next.issue;
   });
-  setHandler(sentryIssueSettledSignal, (settled) => requestStop({ outcome: 'settled', detail: `the issue was ${settled.status} in Sentry${settled.by ? ` by ${settled.by}` : ''}` }));
+  // A webhook's word that the issue was settled is checked with Sentry's API before anything stops (a replayed
+  // delivery must not end a fix): see confirmSettled below.
+  const settles: SentryIssueSettled[] = [];
+  setHandler(sentryIssueSettledSignal, (settled) => {
+    if (!stop && !ended) settles.push(settled);
+  });
   setHandler(cancelSentryFixSignal, (cancel) => requestStop({ outcome: 'cancelled', detail: `cancelled by ${cancel.by}${cancel.reason ? `: ${cancel.reason}` : ''}` }));
 
   const end = (ending: Ending) => {
@@ -90,6 +95,8 @@ export async function sentryFixWorkflow(input: SentryFixInput): Promise<SentryFi
     status.outcome = ending.outcome;
     status.outcomeDetail = ending.detail;
   };
+
+  void confirmSettled(input, settles, status, () => ended || stop !== undefined, requestStop);
 
   setPhase('gating', 'waiting for the trigger');
   await condition(() => trigger !== undefined || stop !== undefined);
@@ -111,6 +118,32 @@ export async function sentryFixWorkflow(input: SentryFixInput): Promise<SentryFi
   }
   setPhase('done', `${status.outcome}: ${status.outcomeDetail ?? ''}`);
   return status;
+}
+
+/** Sentry's own answer to "is this issue settled?": resolved, ignored (archived) count; anything else does not. */
+const SETTLED = new Set(['resolved', 'ignored', 'archived', 'resolvedInNextRelease']);
+
+/**
+ * Takes each settled signal in turn, asks Sentry's API for the issue's status, and stops the attempt only when Sentry
+ * confirms it; an unconfirmed one is counted in the status (`settlesIgnored`) and changes nothing.
+ */
+async function confirmSettled(input: SentryFixInput, settles: SentryIssueSettled[], status: SentryFixStatus, over: () => boolean, requestStop: (stop: Stop) => void): Promise<void> {
+  for (;;) {
+    await condition(() => settles.length > 0 || over());
+    const settled = settles.shift();
+    if (!settled || over()) return;
+    const now = await CancellationScope.nonCancellable(() => sentry.readSentryIssueStatus(input.subject.org, input.subject.issueId)).catch((error: unknown) => {
+      // Sentry could not be asked (after the activity's retries): the signal's word is taken, as a person's act.
+      log.warn('could not confirm a settled Sentry issue; taking the webhook\'s word', { reason: failureReason(error) });
+      return { status: settled.status };
+    });
+    if (SETTLED.has(now.status)) {
+      requestStop({ outcome: 'settled', detail: `the issue was ${settled.status} in Sentry${settled.by ? ` by ${settled.by}` : ''}` });
+      return;
+    }
+    status.settlesIgnored = (status.settlesIgnored ?? 0) + 1;
+    log.info('a settled signal Sentry does not confirm was ignored', { claimed: settled.status, status: now.status });
+  }
 }
 
 /** A stopped or failed attempt: undo what it left outside, and say what happened (and what is left, if anything). */

@@ -58,6 +58,8 @@ export class SentryWorld {
   /** The role whose agent job waits until it is cancelled. */
   hang: 'analyst' | 'implementer' | undefined;
   pipeline: PipelineState = 'success';
+  /** What Sentry's API says of the issue's status when the workflow checks a settled signal. */
+  sentryStatus = 'resolved';
   changeState: ChangeState['state'] = 'opened';
   /** Activities that fail for good, by name. */
   failing = new Map<string, ApplicationFailure>();
@@ -139,6 +141,10 @@ export class SentryWorld {
       fetchSentryEvidence: async () => {
         this.call('fetchSentryEvidence');
         return { issue: this.issue, evidence: this.evidence, renderedClaim: claim('sentry-evidence', 1) };
+      },
+      readSentryIssueStatus: async () => {
+        this.call('readSentryIssueStatus');
+        return { status: this.sentryStatus };
       },
       postSentryReport: async ({ report }) => {
         this.call('postSentryReport');

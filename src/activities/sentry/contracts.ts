@@ -35,6 +35,10 @@ export interface FetchEvidenceInput {
 /** The issue and its latest event; the rendered evidence (fenced, sanitized, redacted, capped) is behind a claim. */
 export interface CollectedEvidence {
   issue: SentryIssueSummary;
+  /**
+   * What the gates read (exception types, frames and their repository paths), kept small for workflow history: no
+   * context lines, variables, breadcrumbs, tags or request. The whole evidence is in `renderedClaim`.
+   */
   evidence: SentryEvidence;
   /** The evidence as the agent's untrusted context, kept out of workflow history. */
   renderedClaim: ClaimRef;
@@ -68,6 +72,8 @@ export interface PrepareFixDescriptionInput {
 export interface SentryActivities {
   readSentryFixSettings(org: string, projectSlug: string): Promise<SentryFixRunSettings>;
   fetchSentryEvidence(input: FetchEvidenceInput): Promise<CollectedEvidence>;
+  /** The issue's status as Sentry's API tells it now (a webhook's claim that it was resolved is checked with this). */
+  readSentryIssueStatus(org: string, issueId: string): Promise<{ status: string }>;
   postSentryReport(input: PostSentryReportInput): Promise<{ commentId: string }>;
   /** Renders the description into the claim store (publishWork's `descriptionClaim`); the title is short and safe. */
   prepareFixDescription(input: PrepareFixDescriptionInput): Promise<{ title: string; descriptionClaim: ClaimRef }>;

@@ -1,5 +1,6 @@
 import { AgentOutput, type AnalysisResult, type ImplementResult } from '../../domain/agent-task.js';
 import type { ClaimRef } from '../../domain/claim-ref.js';
+import type { SentryEvidence } from '../../domain/sentry/evidence.js';
 import { ClaimCheckError } from '../claim-check/claim-check-error.js';
 import type { ClaimCheckStore } from '../claim-check/claim-check-store.js';
 import { getJson } from '../claim-check/json-claims.js';
@@ -48,7 +49,18 @@ async function materialOf(claims: ClaimCheckStore, report: SentryReport): Promis
  * The sentry-fix workflow's Sentry activities (main task queue; they hold the Sentry token, never the sandbox). Their
  * failures are typed: SentryError and ClaimCheckError are Temporal failures with their code as type.
  */
-export function createSentryActivities(deps: SentryActivityDeps): Pick<SentryActivities, 'fetchSentryEvidence' | 'postSentryReport' | 'prepareFixDescription'> {
+/** The evidence without what only the agent reads (it has the rendered whole): what workflow history keeps. */
+export function gateEvidence(evidence: SentryEvidence): SentryEvidence {
+  const { breadcrumbs: _breadcrumbs, tags: _tags, request: _request, ...rest } = evidence;
+  return {
+    ...rest,
+    breadcrumbs: [],
+    tags: [],
+    exceptions: evidence.exceptions.map((exception) => ({ ...exception, frames: exception.frames.map(({ vars: _vars, ...frame }) => ({ ...frame, context: [] })) })),
+  };
+}
+
+export function createSentryActivities(deps: SentryActivityDeps): Pick<SentryActivities, 'fetchSentryEvidence' | 'readSentryIssueStatus' | 'postSentryReport' | 'prepareFixDescription'> {
   const secrets = [...deps.client.secrets, ...(deps.secrets ?? [])];
   return {
     /** The issue and its latest event as evidence (scrubbed, capped); the rendered context goes behind a claim. */
@@ -56,7 +68,11 @@ export function createSentryActivities(deps: SentryActivityDeps): Pick<SentryAct
       const issue = issueSummaryFromApi(input.org, await deps.client.getIssue(input.org, input.issueId), deps.sentryUrl, secrets);
       const evidence = evidenceFromEvent(await deps.client.latestEvent(input.org, input.issueId), input.mapping, secrets);
       const renderedClaim = await deps.claims.put('sentry-evidence', utf8(renderEvidence(issue, evidence)));
-      return { issue, evidence, renderedClaim };
+      return { issue, evidence: gateEvidence(evidence), renderedClaim };
+    },
+
+    async readSentryIssueStatus(org, issueId) {
+      return { status: (await deps.client.getIssue(org, issueId)).status };
     },
 
     /** Renders the report (untrusted parts made safe) and comments on the issue; a retried post finds its comment. */
