@@ -1,6 +1,6 @@
 import { AgentOutput, type AnalysisResult, type ImplementResult } from '../../domain/agent-task.js';
 import type { ClaimRef } from '../../domain/claim-ref.js';
-import type { SentryEvidence } from '../../domain/sentry/evidence.js';
+import type { SentryEvidence, SentryFrame } from '../../domain/sentry/evidence.js';
 import { ClaimCheckError } from '../claim-check/claim-check-error.js';
 import type { ClaimCheckStore } from '../claim-check/claim-check-store.js';
 import { getJson } from '../claim-check/json-claims.js';
@@ -49,15 +49,18 @@ async function materialOf(claims: ClaimCheckStore, report: SentryReport): Promis
  * The sentry-fix workflow's Sentry activities (main task queue; they hold the Sentry token, never the sandbox). Their
  * failures are typed: SentryError and ClaimCheckError are Temporal failures with their code as type.
  */
+/** A frame without its source lines and variables. */
+function withoutSource(frame: SentryFrame): SentryFrame {
+  const kept: SentryFrame = { ...frame, context: [] };
+  delete kept.vars;
+  return kept;
+}
+
 /** The evidence without what only the agent reads (it has the rendered whole): what workflow history keeps. */
 export function gateEvidence(evidence: SentryEvidence): SentryEvidence {
-  const { breadcrumbs: _breadcrumbs, tags: _tags, request: _request, ...rest } = evidence;
-  return {
-    ...rest,
-    breadcrumbs: [],
-    tags: [],
-    exceptions: evidence.exceptions.map((exception) => ({ ...exception, frames: exception.frames.map(({ vars: _vars, ...frame }) => ({ ...frame, context: [] })) })),
-  };
+  const compact: SentryEvidence = { ...evidence, breadcrumbs: [], tags: [], exceptions: evidence.exceptions.map((exception) => ({ ...exception, frames: exception.frames.map(withoutSource) })) };
+  delete compact.request;
+  return compact;
 }
 
 export function createSentryActivities(deps: SentryActivityDeps): Pick<SentryActivities, 'fetchSentryEvidence' | 'readSentryIssueStatus' | 'postSentryReport' | 'prepareFixDescription'> {
