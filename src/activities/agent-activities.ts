@@ -1,6 +1,6 @@
 import { activityInfo, Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { AgentTask, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
+import { AgentOutput, AgentTask, type AnalysisResult, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
 import type { ReviewResult } from '../domain/finding.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { RepoSettings } from '../domain/review-settings.js';
@@ -9,7 +9,8 @@ import type { SubjectRef } from '../domain/subject-ref.js';
 import { digestOf, type StoredAgentRun } from './agent-digest.js';
 import { agentJobName, taskHash } from './agent-job.js';
 import type { ClaimCheckStore } from './claim-check/claim-check-store.js';
-import { putJson } from './claim-check/json-claims.js';
+import { ClaimCheckError } from './claim-check/claim-check-error.js';
+import { getJson, putJson } from './claim-check/json-claims.js';
 import { withTypedFailures } from './failures.js';
 import type { ChangeState } from './forge-activities.js';
 import type { AgentJob, RunnerSecrets, Sandbox } from './sandbox/sandbox.js';
@@ -51,6 +52,8 @@ export type AgentAssignment =
       verify?: { testCommand: string };
       /** The goal's untrusted context kept behind a claim check (e.g. a Sentry event): it replaces `goal.context`. */
       contextClaim?: ClaimRef;
+      /** An analyst's stored output the work starts from: added to the context (model output: untrusted data). */
+      analysisClaim?: ClaimRef;
     }
   | {
       role: 'analyst';
@@ -64,8 +67,42 @@ export type AgentAssignment =
 
 export interface RunAgentInput {
   assignment: AgentAssignment;
-  /** The workflow's bound on this job (its activity timeout is this plus a minute); capped by AgentSettings.timeoutMs. */
+  /**
+   * The workflow's bound on this job (its activity timeout is this plus a minute); capped by AgentSettings.timeoutMs.
+   * A fix proof's time comes on top (fixProofMs): a workflow asking for one allows for it in its activity timeout.
+   */
   timeoutMs: number;
+}
+
+/** The fix proof's own work besides its two test runs: two clean clones of the checkout, and a kill's grace each. */
+const FIX_PROOF_SETUP_MS = 60_000;
+/** The longest `command_timeout_seconds` a `.forgebot.yml` may declare (ChangeLimits). */
+const MAX_COMMAND_TIMEOUT_MS = 1_800_000;
+/** The most a fix proof adds to a job: what a workflow asking for one adds to its activity's timeout. */
+export const MAX_FIX_PROOF_MS = 2 * MAX_COMMAND_TIMEOUT_MS + FIX_PROOF_SETUP_MS;
+
+/**
+ * The time the runner's fix proof (verify-fix.ts) takes after the agent's own work: the declared test command twice,
+ * each up to the repository's command timeout. It comes on top of the job's bound, which is the agent's.
+ */
+export function fixProofMs(task: AgentTask): number {
+  if (task.role !== 'implementer' || !task.verify) return 0;
+  return 2 * task.settings.changes.command_timeout_seconds * 1_000 + FIX_PROOF_SETUP_MS;
+}
+
+/** WorkGoal.context's bound. */
+const MAX_GOAL_CONTEXT_CHARS = 100_000;
+
+/** An earlier analysis as the next agent reads it: plain text, inside the context the brief fences as data. */
+function renderAnalysisForAgent(analysis: AnalysisResult): string {
+  const evidence = analysis.evidence.map((item) => `- ${item.path}${item.startLine ? `:${item.startLine}${item.endLine ? `-${item.endLine}` : ''}` : ''}: ${item.why}`);
+  return [
+    'An earlier analysis of this error (written by a model: check it against the code before you rely on it):',
+    `Root cause: ${analysis.rootCause}`,
+    ...(evidence.length > 0 ? ['Evidence:', ...evidence] : []),
+    ...(analysis.reproduction ? [`Reproduction: ${analysis.reproduction}`] : []),
+    ...(analysis.proposedFix ? [`Proposed fix: ${analysis.proposedFix}`] : []),
+  ].join('\n');
 }
 
 /** The claim kind of an agent's output: `agent-reviewer`, `agent-implementer`. */
@@ -82,15 +119,18 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
   };
 
   /** The goal, its context read from the claim store when the workflow kept it there. */
-  async function goalOf(goal: WorkGoal, contextClaim: ClaimRef | undefined): Promise<WorkGoal> {
-    if (!contextClaim) return goal;
-    return { ...goal, context: Buffer.from(await deps.claims.get(contextClaim)).toString('utf8') };
+  async function goalOf(goal: WorkGoal, contextClaim: ClaimRef | undefined, analysisClaim?: ClaimRef): Promise<WorkGoal> {
+    const context = contextClaim ? Buffer.from(await deps.claims.get(contextClaim)).toString('utf8') : goal.context;
+    if (!analysisClaim) return { ...goal, context };
+    const analysis = await getJson(deps.claims, analysisClaim, AgentOutput);
+    if (analysis.role !== 'analyst') throw new ClaimCheckError('ERR_CLAIM_INVALID', `claim ${analysisClaim.key} holds a ${analysis.role} output, not an analysis`);
+    return { ...goal, context: `${context}\n\n${renderAnalysisForAgent(analysis.analysis)}`.slice(0, MAX_GOAL_CONTEXT_CHARS) };
   }
 
   async function taskFor(assignment: AgentAssignment): Promise<AgentTask> {
     if (assignment.role === 'implementer') {
-      const { role, subject, forge, repositoryPath, repository, goal, settings: repoSettings, verify, contextClaim } = assignment;
-      return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), settings: repoSettings, model: settings.model, limits, ...(verify ? { verify } : {}) };
+      const { role, subject, forge, repositoryPath, repository, goal, settings: repoSettings, verify, contextClaim, analysisClaim } = assignment;
+      return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim, analysisClaim), settings: repoSettings, model: settings.model, limits, ...(verify ? { verify } : {}) };
     }
     if (assignment.role === 'analyst') {
       const { role, subject, forge, repositoryPath, repository, goal, contextClaim } = assignment;
@@ -126,7 +166,7 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
       name: agentJobName(workflowId, runId, info.activityId),
       task: checked.data,
       taskHash: taskHash(checked.data),
-      timeoutMs: Math.min(timeoutMs, settings.timeoutMs),
+      timeoutMs: Math.min(timeoutMs, settings.timeoutMs) + fixProofMs(checked.data),
       workflowId,
     };
     context.heartbeat({ job: job.name, note: 'starting' });

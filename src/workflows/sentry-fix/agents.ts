@@ -8,7 +8,8 @@ import { failureType } from './failure-type.js';
 import type { Gated } from './gates.js';
 import { addUsage, recordGate, type Ending, type FixRun } from './run.js';
 
-// forgebot's own words to the agents (trusted). The error's evidence reaches them only as fenced context (a claim).
+// forgebot's own words to the agents (trusted). The error's evidence, and the analysis the fixer starts from, reach
+// them only as fenced context (claims).
 const ANALYSE = [
   'Find the root cause of the production error whose evidence follows (recorded by the error tracker), in this repository.',
   'Say whether a small, local code change here fixes it, and how sure you are.',
@@ -17,6 +18,7 @@ const FIX = [
   'Fix the production error whose evidence follows (recorded by the error tracker) with the smallest change that removes its cause.',
   'First add a test that reproduces the error, and name its file(s) in test_paths: forgebot runs the declared test command with only',
   'those files applied (it must fail), then with your whole change (it must pass). Do not weaken or delete existing tests.',
+  'An earlier analysis of the error follows the evidence: use it, but check it against the code.',
 ].join(' ');
 
 function checkout(gated: Gated): CheckoutSpec {
@@ -93,6 +95,7 @@ export async function fix(run: FixRun, gated: Gated, analysis: StoredAgentRun<'a
         settings: repoSettings,
         verify: { testCommand: mapping.testCommand },
         contextClaim: gated.collected.renderedClaim,
+        analysisClaim: analysis.claim,
       },
       timeoutMs: settings.agentTimeoutMs,
     });
