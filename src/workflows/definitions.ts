@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
+import type { ChangeCommand } from '../domain/change-command.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 
@@ -19,6 +20,12 @@ export interface OperatorCancel {
  * the next push is reviewed as usual.
  */
 export const cancelReviewSignal = defineSignal<[OperatorCancel]>('cancelReview');
+
+/**
+ * A person's command in a comment on the change (`/claude review`, `pause`, `approve` …). The workflow acknowledges
+ * it, checks the author's access through the forge API, and answers in the thread.
+ */
+export const changeCommandSignal = defineSignal<[ChangeCommand]>('changeCommand');
 
 export type ReviewPhase = 'waiting' | 'debouncing' | 'reviewing' | 'publishing' | 'failed' | 'closed';
 
@@ -84,4 +91,9 @@ export const searchAttributes = {
   phase: defineSearchAttributeKey('ForgebotPhase', SearchAttributeType.KEYWORD),
   /** The subject's key (`subjectKey`, e.g. `change:gitlab:42:7`), set when the workflow starts. */
   subject: defineSearchAttributeKey('ForgebotSubject', SearchAttributeType.KEYWORD),
+  /**
+   * The subject key of the change a workflow opened and owns (a Sentry fix's MR), so that `/claude approve` on that
+   * change finds the workflow whose gate it is.
+   */
+  ownedChange: defineSearchAttributeKey('ForgebotOwnedChange', SearchAttributeType.KEYWORD),
 } as const;
