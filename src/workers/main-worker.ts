@@ -1,15 +1,23 @@
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config.js';
-import { createAuthorActivities } from '../activities/author-activities.js';
+import { createAuthorActivities, type AuthorActivities } from '../activities/author-activities.js';
 import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
-import { createForgeActivities, type ForgeRegistry } from '../activities/forge-activities.js';
-import { createRunSettingsActivities } from '../activities/run-settings-activities.js';
+import { createForgeActivities, type ForgeActivities, type ForgeRegistry } from '../activities/forge-activities.js';
+import { createRepositoryActivities } from '../activities/repository-activities.js';
+import { createRunSettingsActivities, type RunSettingsActivities } from '../activities/run-settings-activities.js';
+import { createAttemptCountActivities } from '../activities/sentry/attempt-count-activities.js';
+import type { AttemptActivities, RepositoryActivities, SentryActivities } from '../activities/sentry/contracts.js';
+import type { SentryClient } from '../activities/sentry/sentry-client.js';
+import { createSentrySettingsActivities } from '../activities/sentry/settings-activities.js';
 import { runSettings } from './review-settings.js';
+import { sentryApiActivities, sentryClientFromConfig, sentryFixSettings } from './sentry-fix-wiring.js';
 import { workflowBundle } from './workflow-source.js';
 
 /**
  * The worker on the main task queue: every workflow, and the light activities (forge reads and writes, the run
- * settings workflows read at each turn, from this worker's configuration).
+ * settings workflows read at each turn, from this worker's configuration). The sentry-fix workflow's are always
+ * registered; without SENTRY_TOKEN its Sentry ones fail for good, saying so (a review-only deployment is unaffected).
  */
 export async function createMainWorker(deps: {
   config: Config;
@@ -17,17 +25,27 @@ export async function createMainWorker(deps: {
   forges: ForgeRegistry;
   /** Where agent outputs are kept (the agent worker's store: the same one). */
   claims: ClaimCheckStore;
+  /** The Sentry API (default: from SENTRY_URL and SENTRY_TOKEN; none without a token). */
+  sentry?: SentryClient;
 }): Promise<Worker> {
-  const { forges, claims } = deps;
+  const { config, forges, claims } = deps;
+  // The daily cap of fix attempts counts workflows through visibility: a client on the worker's own connection.
+  const client = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Checked against what the workflows call (src/workflows/**/activities.ts): a missing one is a type error here.
+  const activities = {
+    ...createForgeActivities({ forges, claims }),
+    ...createAuthorActivities({ forges, claims }),
+    ...createRunSettingsActivities(runSettings(config)),
+    ...createRepositoryActivities({ forges }),
+    ...createSentrySettingsActivities(sentryFixSettings(config)),
+    ...createAttemptCountActivities({ client }),
+    ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
+  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities;
   return Worker.create({
     connection: deps.connection,
-    namespace: deps.config.TEMPORAL_NAMESPACE,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: {
-      ...createForgeActivities({ forges, claims }),
-      ...createAuthorActivities({ forges, claims }),
-      ...createRunSettingsActivities(runSettings(deps.config)),
-    },
+    activities,
   });
 }
