@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMAND_TRIGGER_PATTERN, DEFAULT_COMMAND_TRIGGER } from './domain/command-parser.js';
 import { GitHubAllowedRepositories, GitLabAllowedProjects } from './webhooks/project-allowlist.js';
 import { SentryProjectsSetting } from './webhooks/sentry/sentry-projects-setting.js';
 
@@ -58,6 +59,13 @@ export const Config = z
     GITHUB_WEBHOOK_SECRET: csv.optional(),
     GITHUB_APPROVE_WHEN_CLEAN: bool.default(false),
     REVIEW_DRAFTS: bool.default(false),
+    /** Commands in comments on a change (src/domain/command-parser.ts): `<trigger> <verb> [argument]` on a line of its own. */
+    COMMAND_TRIGGER: z.string().regex(COMMAND_TRIGGER_PATTERN, 'one word such as /claude or @forgebot (no spaces; not starting with a Markdown marker)').default(DEFAULT_COMMAND_TRIGGER),
+    /** Whether other bots' comments may command forgebot (GitHub: a `Bot` sender; GitLab: project, group and service-account bot users). */
+    COMMANDS_FROM_BOTS: bool.default(false),
+    /** forgebot's own user id on each forge: its own comments never command it (by id, never by name). */
+    FORGEBOT_GITLAB_USER_ID: positiveInt.optional(),
+    FORGEBOT_GITHUB_USER_ID: positiveInt.optional(),
     REVIEW_DEBOUNCE_SECONDS: z.coerce.number().min(0).default(10),
     REVIEWS_PER_RUN: positiveInt.default(50),
     ANTHROPIC_API_KEY: z.string().min(1).optional(),

@@ -28,7 +28,8 @@ export interface WebhookAppDeps {
     | 'SENTRY_PROJECTS'
     | 'SENTRY_URL'
     | 'SENTRY_TIMESTAMP_TOLERANCE_SECONDS'
-  >;
+  > &
+    Partial<Pick<Config, 'COMMAND_TRIGGER' | 'COMMANDS_FROM_BOTS' | 'FORGEBOT_GITLAB_USER_ID' | 'FORGEBOT_GITHUB_USER_ID' | 'GITHUB_APP_ID'>>;
   redis: Redis;
   starter: WorkflowStarter;
   logger: Logger;
@@ -67,6 +68,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       reviewDrafts: deps.config.REVIEW_DRAFTS,
       allowlist: deps.config.GITLAB_ALLOWED_PROJECTS,
       onNotAllowed: () => metrics.notAllowed('gitlab'),
+      commands: { trigger: deps.config.COMMAND_TRIGGER, fromBots: deps.config.COMMANDS_FROM_BOTS, ownUserId: deps.config.FORGEBOT_GITLAB_USER_ID },
       dedupe,
       starter: deps.starter,
       outbox: deps.outbox,
@@ -80,6 +82,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
       reviewDrafts: deps.config.REVIEW_DRAFTS,
       allowlist: deps.config.GITHUB_ALLOWED_REPOSITORIES,
       onNotAllowed: () => metrics.notAllowed('github'),
+      commands: { trigger: deps.config.COMMAND_TRIGGER, fromBots: deps.config.COMMANDS_FROM_BOTS, ownUserId: deps.config.FORGEBOT_GITHUB_USER_ID, appId: deps.config.GITHUB_APP_ID },
       dedupe,
       starter: deps.starter,
       outbox: deps.outbox,

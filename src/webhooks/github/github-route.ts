@@ -5,11 +5,12 @@ import { bodyDigest, dispatchChangeAction, headerId, reply, type Reply, type Web
 import { parseJsonBody } from '../json-body.js';
 import { allowsProject, NOT_ALLOWED_REASON, type AllowlistDeps } from '../project-allowlist.js';
 import { decidePullRequestAction } from './decide-pull-request-action.js';
+import { COMMENT_EVENTS, handleGitHubComment, type GitHubCommentDeps } from './handle-comment.js';
 import { InvalidPayloadError, parseGitHubEvent } from './parse-github-event.js';
 import { verifySignature } from './verify-signature.js';
 
-/** `allowlist`: GITHUB_ALLOWED_REPOSITORIES (unset: every repository). */
-export type GitHubRouteDeps = WebhookRouteDeps & AllowlistDeps;
+/** `allowlist`: GITHUB_ALLOWED_REPOSITORIES (unset: every repository); `commands`: who may command forgebot in comments. */
+export type GitHubRouteDeps = WebhookRouteDeps & AllowlistDeps & Pick<GitHubCommentDeps, 'commands'>;
 
 /**
  * `POST /webhook/github`. The signature covers the raw body bytes, so the body is read (size limit: 413) and verified
@@ -20,6 +21,9 @@ export function githubRoute(deps: GitHubRouteDeps): Router {
   const router = express.Router();
   if (deps.secrets.length === 0) deps.logger.warn('GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery is refused (401)');
   else if (deps.allowlist === undefined) deps.logger.warn('GITHUB_ALLOWED_REPOSITORIES is not set: every repository whose webhook has the secret is reviewed');
+  if (deps.secrets.length > 0 && deps.commands?.ownUserId === undefined && deps.commands?.appId === undefined) {
+    deps.logger.warn('FORGEBOT_GITHUB_USER_ID is not set (nor a GitHub App): forgebot tells its own comments from commands only while COMMANDS_FROM_BOTS is off and it comments as a bot');
+  }
 
   router.post('/webhook/github', express.raw({ type: () => true, limit: deps.bodyLimit }), async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -46,6 +50,7 @@ async function handle(raw: Buffer, eventHeader: string | undefined, deps: GitHub
       log.info('github ping');
       return reply(200, { status: 'pong' });
     }
+    if (event.kind === 'other' && COMMENT_EVENTS.has(event.name)) return await handleGitHubComment(body.value, event.name, deps, log, deliveryId);
     if (event.kind === 'pull_request' && !allowsProject(deps.allowlist, event.event.repository.full_name)) {
       log.info({ repository: event.event.repository.full_name }, 'repository not allowed (GITHUB_ALLOWED_REPOSITORIES)');
       deps.onNotAllowed?.();

@@ -5,13 +5,14 @@ import { bodyDigest, dispatchChangeAction, headerId, reply, type Reply, type Web
 import { parseJsonBody } from '../json-body.js';
 import { allowsProject, NOT_ALLOWED_REASON, type AllowlistDeps } from '../project-allowlist.js';
 import { decideMergeRequestAction, type MergeRequestAction } from './decide-merge-request-action.js';
+import { handleGitLabNote, type GitLabNoteDeps } from './handle-note.js';
 import { InvalidPayloadError, parseGitLabEvent, type GitLabEvent } from './parse-gitlab-event.js';
 import { verifyToken } from './verify-token.js';
 
 export { REDIS_TIMEOUT_MS, WORKFLOW_TIMEOUT_MS } from '../change-action.js';
 
-/** `allowlist`: GITLAB_ALLOWED_PROJECTS (unset: every project). */
-export type GitLabRouteDeps = WebhookRouteDeps & AllowlistDeps;
+/** `allowlist`: GITLAB_ALLOWED_PROJECTS (unset: every project); `commands`: who may command forgebot in notes. */
+export type GitLabRouteDeps = WebhookRouteDeps & AllowlistDeps & Pick<GitLabNoteDeps, 'commands'>;
 
 /**
  * `POST /webhook/gitlab`. Before any work: token (401), content type (415), size (413), UTF-8 and JSON (400), payload
@@ -23,6 +24,9 @@ export function gitlabRoute(deps: GitLabRouteDeps): Router {
   const router = express.Router();
   if (deps.secrets.length === 0) deps.logger.warn('GITLAB_WEBHOOK_SECRET is not set: every GitLab delivery is refused (401)');
   else if (deps.allowlist === undefined) deps.logger.warn('GITLAB_ALLOWED_PROJECTS is not set: every project whose webhook has the secret is reviewed');
+  if (deps.secrets.length > 0 && deps.commands?.ownUserId === undefined) {
+    deps.logger.warn('FORGEBOT_GITLAB_USER_ID is not set: forgebot tells its own notes from commands only while COMMANDS_FROM_BOTS is off and its user is a bot (a project, group or service-account token user)');
+  }
 
   router.post(
     '/webhook/gitlab',
@@ -56,6 +60,7 @@ async function handle(req: Request, deps: GitLabRouteDeps, log: Logger, ids: { d
     log.warn({ reason: error.reason }, 'malformed gitlab payload');
     return reply(400, { error: error.message });
   }
+  if (event.kind === 'other' && event.objectKind === 'note') return handleGitLabNote(body.value, req.get('x-gitlab-event'), deps, log, ids);
   const project = projectPathOf(event);
   if (project !== undefined && !allowsProject(deps.allowlist, project)) {
     log.info({ project }, 'project not allowed (GITLAB_ALLOWED_PROJECTS)');
