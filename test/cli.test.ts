@@ -47,10 +47,10 @@ test('a bad configuration is refused at start-up with every problem listed, exit
   });
 });
 
-test('forgebot dev --once: demo mode shows a review arriving, with no credentials', async () => {
+test('forgebot dev --once: demo mode shows a review arriving and a Sentry issue becoming a proven draft fix MR, with no credentials', async () => {
   const cli = temporalCliPath();
   const port = await freePort();
-  const { stdout } = await forgebot(['dev', '--once'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, PORT: '0', LOG_LEVEL: 'warn', ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}) }, 120_000);
+  const { stdout } = await forgebot(['dev', '--once'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, PORT: '0', LOG_LEVEL: 'warn', ...(cli ? { TEMPORAL_CLI_PATH: cli } : {}) }, 180_000);
   assert.match(stdout, /forgebot posted a review on demo\/shop!1/);
   assert.match(stdout, /src\/admin\.ts:5 .*blocker.*eval\(\) runs arbitrary code/);
   assert.match(stdout, /src\/cart\.ts:9 .*Loose equality/);
@@ -58,6 +58,21 @@ test('forgebot dev --once: demo mode shows a review arriving, with no credential
   // The scripted model is shown as what it is: no real model's name, no dollar amount.
   assert.match(stdout, /^Model: the scripted demo reviewer \(a fake Anthropic API on this machine\) · \d+ turns · no cost$/m);
   assert.doesNotMatch(stdout, /claude-|\$\d|cost budget was not enforced/);
+
+  // The Sentry demo: its progress, then where the fix MR appeared, its proof, the Sentry comment, how to approve it.
+  assert.match(stdout, /^ {2}sentry-fix ▸ check frame-in-repository: passed \(src\/badge\.js, src\/header\.js at main\)$/m);
+  assert.match(stdout, /^ {2}sentry-fix ▸ analysis: fixable, confidence 0\.9 /m);
+  assert.match(stdout, /^ {2}sentry-fix ▸ check test-proof: passed \(the test failed before the fix and passed after \(test\/badge-new-session\.test\.js\)\)$/m);
+  assert.match(stdout, /━━━ forgebot opened a fix MR for Sentry issue SHOP-1 ━━━/);
+  const mr = /^Fix MR: (http:\/\/127\.0\.0\.1:\d+\/demo\/shop\/-\/merge_requests\/2) \(draft\)$/m.exec(stdout)?.[1];
+  assert.ok(mr, stdout);
+  assert.match(stdout, /^ {2}title: {2}Draft: Fix TypeError: Cannot read properties of undefined \(reading 'reduce'\)$/m);
+  assert.match(stdout, /^ {2}branch: forgebot\/sentry-SHOP-1 · Fixes SENTRY-SHOP-1$/m);
+  assert.match(stdout, /^ {2}proof: {2}proven: Without the fix \(only test\/badge-new-session\.test\.js applied\), `test` exited with code 1 .*; with the whole patch it passes/m);
+  assert.ok(stdout.includes(`forgebot's comment there: forgebot opened a draft fix: [demo/shop!2](${mr})`), 'the Sentry comment links the MR');
+  const workflowId = /^Approve it \(while forgebot dev runs\): \.\/forgebot approve (sentry-fix:demo:\d+)$/m.exec(stdout)?.[1];
+  assert.ok(workflowId, 'how to approve it');
+  assert.ok(stdout.includes(`http://127.0.0.1:${port + 1000}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`));
 });
 
 test('forgebot reviews: lists running reviews as JSON; an unknown workflow is one line on stderr and exit code 2', async () => {

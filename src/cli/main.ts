@@ -52,7 +52,7 @@ program.command('search-attributes').description("register forgebot's custom sea
 program
   .command('dev')
   .description('run everything locally (Temporal dev server if needed); demo mode without GitLab/Anthropic credentials')
-  .option('--once', 'exit after the first review has been posted')
+  .option('--once', 'exit once the demo has shown its review and its Sentry fix MR')
   .action(async (options: { once?: boolean }) => withConfig((config, logger) => runDev(config, logger, { once: options.once === true }))());
 
 program

@@ -9,6 +9,7 @@ import { createClaimStore } from '../../activities/claim-check/create-claim-stor
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { startDemo, type Demo } from '../demo/demo.js';
 import { formatReview } from '../demo/print-review.js';
+import { formatSentryFix } from '../demo/print-sentry-fix.js';
 import { ensureTemporalDevServer, findTemporalCli } from '../demo/temporal-dev-server.js';
 import { createForges, createSandbox, runnerSecrets } from '../wiring.js';
 import { startServer } from './server.js';
@@ -18,8 +19,9 @@ const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
  * `forgebot dev`: everything in one process — a Temporal dev server if none answers, the webhook server,
- * both workers — and, without forge (GitLab or GitHub) and Anthropic credentials, the demo: a fake GitLab, a scripted model,
- * and a sample merge-request webhook whose review is printed when it lands.
+ * both workers — and, without forge (GitLab or GitHub) and Anthropic credentials, the demo: a fake GitLab, a fake Sentry,
+ * a scripted model, a sample merge-request webhook whose review is printed when it lands, and a sample Sentry issue
+ * whose draft fix MR is printed when it opens (`--once`: then it exits).
  */
 export async function runDev(config: Config, logger: Logger, options: { once: boolean }): Promise<void> {
   installTemporalLogging(logger);
@@ -39,7 +41,7 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
   const cleanups: (() => Promise<void>)[] = [() => temporal.stop()];
   try {
     if (demoMode) {
-      logger.info('no GitLab/Anthropic credentials: demo mode (fake GitLab, scripted model)');
+      logger.info('no GitLab/Anthropic credentials: demo mode (fake GitLab, fake Sentry, scripted model)');
       demo = await startDemo(config, join(stateDir, 'demo'));
       cleanups.unshift(() => demo!.stop());
     }
@@ -59,8 +61,15 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     if (demo) {
       const delivery = await demo.deliverWebhook(server.url);
       logger.info({ status: delivery.status, response: delivery.body }, 'delivered the sample merge-request webhook');
+      const sentryDelivery = await demo.sentry.deliverIssueCreated(server.url);
+      logger.info({ status: sentryDelivery.status, response: sentryDelivery.body }, 'delivered the sample Sentry issue.created webhook');
       const review = await demo.waitForReview(config.AGENT_TIMEOUT_SECONDS * 1000);
       process.stdout.write(formatReview(review, { webUi: temporal.uiUrl, workflowId: demo.workflowId }));
+      const progress = (line: string) => process.stdout.write(`  sentry-fix ▸ ${line}\n`);
+      process.stdout.write(`\n━━━ forgebot is fixing Sentry issue ${demo.sentry.issue.shortId} (${demo.sentry.workflowId}) ━━━\n`);
+      const fix = await demo.sentry.waitForFixChange(effective, { timeoutMs: config.AGENT_TIMEOUT_SECONDS * 2_000, onProgress: progress });
+      process.stdout.write(formatSentryFix(fix, { webUi: temporal.uiUrl, workflowId: demo.sentry.workflowId, sentryIssueUrl: demo.sentry.issue.webUrl }));
+      if (!options.once) demo.sentry.followToTheEnd(effective, progress, (error) => logger.warn({ err: error }, 'stopped following the Sentry fix'));
     }
     if (options.once) {
       worker.shutdown();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { BADGE_JS, BADGE_PATH, BADGE_TEST, BADGE_TEST_PATH, DEMO_FORGEBOT_YML, HEADER_JS, HEADER_PATH } from '../../fakes/anthropic/demo-shop-bug.js';
 
 const run = promisify(execFile);
 
@@ -19,6 +20,13 @@ const baseFiles: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  // The Sentry demo's production bug (a TypeError of a new session's cart), its passing test, and the declared test
+  // command a fix is proven with.
+  [BADGE_PATH]: BADGE_JS,
+  [HEADER_PATH]: HEADER_JS,
+  [BADGE_TEST_PATH]: BADGE_TEST,
+  'package.json': `${JSON.stringify({ name: 'demo-shop', version: '1.0.0', private: true, scripts: { test: 'node --test' } }, null, 2)}\n`,
+  '.forgebot.yml': DEMO_FORGEBOT_YML,
 };
 
 /** The merge request's changes: a few problems a reviewer should catch. */

@@ -3,20 +3,21 @@ import { join } from 'node:path';
 import type { Config } from '../../config.js';
 import { SUMMARY_MARKER } from '../../domain/render.js';
 import { FakeAnthropic } from '../../fakes/anthropic/fake-anthropic.js';
-import { demoReviewer } from '../../fakes/anthropic/demo-reviewer.js';
+import { demoModel } from '../../fakes/anthropic/demo-model.js';
 import { FakeGitLab } from '../../fakes/gitlab/fake-gitlab.js';
 import type { FakeNote } from '../../fakes/gitlab/state.js';
 import { createDemoRepository } from './demo-repository.js';
+import { startDemoSentry, type DemoSentry } from './demo-sentry.js';
 import { demoMergeRequestHook } from './demo-webhook.js';
 
 const PROJECT_ID = 1;
 const MR_IID = 1;
 
 /**
- * The model name the demo's reviews carry: what answers is a script on this machine, not a Claude model, so the
- * review shows no real model's name and costs nothing (an unpriced name has no cost: src/domain/usage-cost.ts).
+ * The model name the demo's reviews, analyses and fixes carry: what answers is a script on this machine, not a Claude
+ * model, so nothing shows a real model's name and nothing costs (an unpriced name has no cost: src/domain/usage-cost.ts).
  */
-export const DEMO_MODEL = 'scripted-demo-reviewer';
+export const DEMO_MODEL = 'scripted-demo-model';
 
 export interface DemoReview {
   summary: FakeNote;
@@ -30,12 +31,17 @@ export interface Demo {
   /** Sends the sample "merge request opened" webhook to the running server. */
   deliverWebhook(serverUrl: string): Promise<{ status: number; body: string }>;
   waitForReview(timeoutMs: number): Promise<DemoReview>;
+  /** The Sentry side: a fake Sentry with one issue of the demo shop, its webhook, and the fix MR it leads to. */
+  sentry: DemoSentry;
   stop(): Promise<void>;
 }
 
 const secret = () => randomBytes(16).toString('hex');
 
-/** A fake GitLab with a sample project and merge request (a real git repository), and a scripted model. */
+/**
+ * A fake GitLab with a sample project and merge request (a real git repository), a fake Sentry with an issue whose
+ * stack trace leads into that repository's bug, and a scripted model (reviewer, analyst and fixer).
+ */
 export async function startDemo(config: Config, dir: string): Promise<Demo> {
   const repo = await createDemoRepository(join(dir, 'repo'));
   const gitlabToken = `glpat-demo-${secret()}`;
@@ -53,8 +59,9 @@ export async function startDemo(config: Config, dir: string): Promise<Demo> {
     targetBranch: 'main',
     author: 'alice',
   });
-  const model = new FakeAnthropic({ apiKey, brain: demoReviewer });
+  const model = new FakeAnthropic({ apiKey, brain: demoModel });
   await model.start();
+  const sentry = await startDemoSentry({ fake: gitlab, projectId: PROJECT_ID, projectPath: 'demo/shop' });
 
   return {
     config: {
@@ -66,6 +73,7 @@ export async function startDemo(config: Config, dir: string): Promise<Demo> {
       ANTHROPIC_BASE_URL: model.url,
       ANTHROPIC_MODEL: DEMO_MODEL,
       REVIEW_DEBOUNCE_SECONDS: Math.min(config.REVIEW_DEBOUNCE_SECONDS, 1),
+      ...sentry.config,
     },
     workflowId: `review:gitlab:${PROJECT_ID}:${MR_IID}`,
     async deliverWebhook(serverUrl) {
@@ -90,8 +98,9 @@ export async function startDemo(config: Config, dir: string): Promise<Demo> {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
+    sentry,
     async stop() {
-      await Promise.all([gitlab.stop(), model.stop()]);
+      await Promise.all([gitlab.stop(), model.stop(), sentry.stop()]);
     },
   };
 }
