@@ -55,6 +55,7 @@ const coverage: Record<string, string> = {
   'forgebot reviews list': 'reviews list / status / cancel against a Temporal that is down',
   'forgebot reviews status': 'reviews list / status / cancel against a Temporal that is down',
   'forgebot reviews cancel': 'reviews list / status / cancel against a Temporal that is down',
+  './forgebot approve': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/cli.test.ts (forgebot dev --once prints it for the demo fix MR)',
   'forgebot approve': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
   'forgebot reject --reason': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
   'forgebot --help': './forgebot --help and --version',
