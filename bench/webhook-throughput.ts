@@ -1,5 +1,7 @@
 // Webhook receiver throughput and latency: GitLab token check or GitHub HMAC signature check, JSON + zod parsing,
 // Redis dedupe (real Redis), with a starter that records instead of calling Temporal. Prints numbers; asserts nothing.
+// The receiver alone, closed-loop; the acknowledgement at a fixed rate with the full stack (`forgebot server`, the
+// Temporal dev server, Redis) is bench/ingest-full-stack.ts.
 // The GitHub deliveries are GitHub's own documented `pull_request.opened` example (@octokit/webhooks-examples),
 // signed with the second of two configured secrets (the rotation case: both are tried).
 //   node --import tsx bench/webhook-throughput.ts [deliveries=2000] [concurrency=32]

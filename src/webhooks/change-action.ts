@@ -7,7 +7,7 @@ import { changeClosedSignal, newRevisionSignal } from '../workflows/definitions.
 import type { Claim, Dedupe } from './dedupe.js';
 import { contentKey, deliveryKey, revisionKey } from './dedupe-keys.js';
 import { handOver, type Handover, type HandoverResult } from './outbox/handover.js';
-import type { Outbox } from './outbox/outbox.js';
+import type { Outbox, Reservation } from './outbox/outbox.js';
 import { withTimeout } from './with-timeout.js';
 import { signalOf, WorkflowKindError, type WorkflowStarter } from './workflow-starter.js';
 
@@ -78,6 +78,9 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
     action.kind === 'review'
       ? [deliveryKey(subject, dedupeId, `review:${action.request.headSha}`), revisionKey(subject, action.request.headSha)]
       : [deliveryKey(subject, dedupeId, action.reason)];
+  const handover = handoverFor(action, subject);
+  // The outbox's write goes out beside the claim (one Redis round trip, not two); a duplicate drops it.
+  const reserved = deps.outbox.reserve(handover);
   let claim: Claim | undefined;
   try {
     claim = await withTimeout(() => deps.dedupe.claim([...keys, contentKey(subject, digest)]), REDIS_TIMEOUT_MS, 'redis claim');
@@ -85,13 +88,14 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
     log.warn({ err: error, ref }, 'dedupe store unavailable: accepting without a claim (workflow ids and the workflow deduplicate)');
   }
   if (claim?.claimed === false) {
+    reserved?.cancel();
     log.info({ ref, action: action.kind }, 'duplicate delivery');
     return reply(200, { status: 'duplicate' });
   }
 
   let result: HandoverResult | 'queued';
   try {
-    result = await handOverOrHold(deps, log, handoverFor(action, subject), claim !== undefined);
+    result = await handOverOrHold(deps, log, handover, claim !== undefined, reserved);
   } catch (error) {
     log.error({ err: error, ref, action: action.kind }, 'delivery neither handed over nor held; releasing it for redelivery');
     await withTimeout(async () => claim?.release(), REDIS_TIMEOUT_MS, 'redis release').catch((releaseError: unknown) => {
@@ -111,10 +115,15 @@ export async function dispatchChangeAction(action: ChangeAction, deps: DispatchD
 }
 
 /**
- * Hands over at once, unless held entries wait (it then queues behind them); when the workflow service fails or
- * does not answer in time, holds the handover in the outbox. Throws only when it could be neither.
+ * With Redis up, the fast path (`reserved`, its write already sent beside the claim, or `outbox.handOverSoon`):
+ * durable in Redis first, handed over by this replica after at most a few milliseconds' wait, so that the answer
+ * never waits on Temporal. Otherwise: hands over at once, unless held entries wait (it then queues behind them); when
+ * the workflow service fails or does not answer in time, holds the handover in the outbox. Throws only when it could
+ * be neither.
  */
-export async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: Handover, redisUp: boolean): Promise<HandoverResult | 'queued'> {
+export async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: Handover, redisUp: boolean, reserved?: Reservation): Promise<HandoverResult | 'queued'> {
+  const soon = await (reserved ? reserved.commit() : deps.outbox.handOverSoon(handover, redisUp));
+  if (soon !== undefined) return soon;
   if (!(await deps.outbox.waiting(redisUp))) {
     try {
       return await withTimeout(() => handOver(deps.starter, handover), WORKFLOW_TIMEOUT_MS, `${handover.op} ${handover.workflow} workflow`);

@@ -13,6 +13,11 @@ export const DEFAULT_GRACE_MS = 10_000;
 
 export interface WebhookServerDeps extends Omit<WebhookAppDeps, 'outbox'> {
   config: WebhookAppDeps['config'] & Pick<Config, 'PORT' | 'OUTBOX_DIR' | 'OUTBOX_DRAIN_INTERVAL_MS'>;
+  /**
+   * How long a delivery waits for its handover before it answers `queued` (default `ACK_WITHIN_MS`: the answer does
+   * not wait on Temporal). A test that reads the workflow right after the answer sets it to WORKFLOW_TIMEOUT_MS.
+   */
+  ackWithinMs?: number;
 }
 
 export interface WebhookServer {
@@ -41,6 +46,9 @@ export async function startWebhookServer(deps: WebhookServerDeps): Promise<Webho
     dir: deps.config.OUTBOX_DIR,
     redisTimeoutMs: REDIS_TIMEOUT_MS,
     logger: deps.logger,
+    starter,
+    callTimeoutMs: WORKFLOW_TIMEOUT_MS,
+    ...(deps.ackWithinMs === undefined ? {} : { ackWithinMs: deps.ackWithinMs }),
   });
   // What a previous run left in the file outbox is known before the first delivery (it queues behind it).
   await outbox.file.opened();
@@ -96,6 +104,8 @@ export async function startWebhookServer(deps: WebhookServerDeps): Promise<Webho
           server.closeIdleConnections();
         });
         await Promise.all([http, within(deadline, drainer.stop())]);
+        // Handovers of the fast path that have not started go to the outbox queue; those running are waited for.
+        await within(deadline, outbox.close());
         await within(deadline, calls.settled());
       })();
       return closing;

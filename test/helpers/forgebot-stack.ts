@@ -3,14 +3,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClaimStore } from '../../src/activities/claim-check/create-claim-store.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
 import { createLocalSandbox } from '../../src/activities/sandbox/local.js';
 import { createForges, runnerSecrets } from '../../src/cli/wiring.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { Sandbox } from '../../src/activities/sandbox/sandbox.js';
+import { WORKFLOW_TIMEOUT_MS } from '../../src/webhooks/change-action.js';
 import { createTemporalReviewStarter } from '../../src/webhooks/temporal-review-starter.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 import { createAgentWorker } from '../../src/workers/agent-worker.js';
@@ -20,6 +21,8 @@ import { unique } from './temporal.js';
 export interface Stack {
   config: Config;
   server: WebhookServer;
+  /** Why a worker of the stack stopped on its own (its `run()` rejected), if one did. */
+  workerFailure(): Error | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,7 +34,16 @@ export interface StackOptions {
   agentWorker?: boolean;
 }
 
-export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, vars: Record<string, string>, options: StackOptions = {}): Promise<Stack> {
+/**
+ * The Temporal the stack talks to: a TestWorkflowEnvironment, or a client and a native connection to any address
+ * (e.g. a file-backed dev server that a test kills and restarts: file-backed-temporal.ts).
+ */
+export interface TemporalEndpoint {
+  client: Client;
+  nativeConnection: NativeConnection;
+}
+
+export async function startForgebot(env: TemporalEndpoint, redis: Redis, vars: Record<string, string>, options: StackOptions = {}): Promise<Stack> {
   const config = loadConfig({
     PORT: '0',
     TEMPORAL_TASK_QUEUE: unique('forgebot'),
@@ -43,7 +55,8 @@ export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, 
   });
   const logger = createLogger(config.LOG_LEVEL);
   const starter = createTemporalReviewStarter(env.client, config.TEMPORAL_TASK_QUEUE);
-  const server = await startWebhookServer({ config, redis, starter, logger, dedupePrefix: `forgebot-e2e:${randomUUID()}:` });
+  // The answer waits for the handover (a test reads the workflow right after it), as it does when Temporal is quick.
+  const server = await startWebhookServer({ config, redis, starter, logger, dedupePrefix: `forgebot-e2e:${randomUUID()}:`, ackWithinMs: WORKFLOW_TIMEOUT_MS });
   // One claim store for both workers, as in a deployment: its own folder per stack (CLAIM_STORE_DIR), which an
   // agent-worker started as its own process is given too.
   const claims = createClaimStore(config);
@@ -54,14 +67,19 @@ export async function startForgebot(env: TestWorkflowEnvironment, redis: Redis, 
     const sandbox = options.sandbox?.(config, logger) ?? createLocalSandbox({ logger });
     workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config), claims }));
   }
-  const running = Promise.all(workers.map((worker) => worker.run()));
+  let failure: Error | undefined;
+  const running = Promise.all(workers.map((worker) => worker.run().catch((error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  })));
   return {
     config,
     server,
+    workerFailure: () => failure,
     async stop() {
       await server.close();
-      for (const worker of workers) worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      if (failure) throw failure;
     },
   };
 }

@@ -4,18 +4,24 @@ import { installTemporalLogging } from '../../workers/temporal-logging.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
+import { exitOnWorkerFailure } from '../process-lifecycle.js';
 import { createSandbox, runnerSecrets } from '../wiring.js';
 
-/** `forgebot agent-worker`: runs agent jobs from the agent task queue, AGENT_CONCURRENCY at a time. */
+/**
+ * `forgebot agent-worker`: runs agent jobs from the agent task queue, AGENT_CONCURRENCY at a time. It rides out a
+ * Temporal outage; it exits non-zero when it cannot start or its worker fails (exitOnWorkerFailure).
+ */
 export async function runAgentWorker(config: Config, logger: Logger): Promise<void> {
   installTemporalLogging(logger);
-  const connection = await connectTemporalWorker(config);
-  const claims = createClaimStore(config, logger);
-  try {
-    const worker = await createAgentWorker({ config, connection, sandbox: createSandbox(config, logger), secrets: runnerSecrets(config), claims });
-    logger.info({ taskQueue: config.AGENT_TASK_QUEUE, concurrency: config.AGENT_CONCURRENCY, sandbox: config.SANDBOX }, 'agent worker polling');
-    await worker.run();
-  } finally {
-    await Promise.allSettled([connection.close(), claims.close()]);
-  }
+  await exitOnWorkerFailure(logger, 'agent worker', async () => {
+    const connection = await connectTemporalWorker(config);
+    const claims = createClaimStore(config, logger);
+    try {
+      const worker = await createAgentWorker({ config, connection, sandbox: createSandbox(config, logger), secrets: runnerSecrets(config), claims });
+      logger.info({ taskQueue: config.AGENT_TASK_QUEUE, concurrency: config.AGENT_CONCURRENCY, sandbox: config.SANDBOX }, 'agent worker polling');
+      await worker.run();
+    } finally {
+      await Promise.allSettled([connection.close(), claims.close()]);
+    }
+  });
 }

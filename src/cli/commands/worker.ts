@@ -5,21 +5,27 @@ import { createMainWorker } from '../../workers/main-worker.js';
 import { ensureRegistered } from '../../workers/register-search-attributes.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { connectTemporalClient, connectTemporalWorker } from '../../workers/temporal-connection.js';
+import { exitOnWorkerFailure } from '../process-lifecycle.js';
 import { createForges } from '../wiring.js';
 
-/** `forgebot worker`: polls the main task queue until SIGTERM/SIGINT (the Temporal runtime handles the signals). */
+/**
+ * `forgebot worker`: polls the main task queue until SIGTERM/SIGINT (the Temporal runtime handles the signals). It rides
+ * out a Temporal outage; it exits non-zero when it cannot start or its worker fails (exitOnWorkerFailure).
+ */
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
   installTemporalLogging(logger);
-  await ensureSearchAttributes(config, logger);
-  const connection = await connectTemporalWorker(config);
-  const claims = createClaimStore(config, logger);
-  try {
-    const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims });
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
-    await worker.run();
-  } finally {
-    await Promise.allSettled([connection.close(), claims.close()]);
-  }
+  await exitOnWorkerFailure(logger, 'worker', async () => {
+    await ensureSearchAttributes(config, logger);
+    const connection = await connectTemporalWorker(config);
+    const claims = createClaimStore(config, logger);
+    try {
+      const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims });
+      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+      await worker.run();
+    } finally {
+      await Promise.allSettled([connection.close(), claims.close()]);
+    }
+  });
 }
 
 /**

@@ -96,6 +96,8 @@ export function startOutboxDrainer(options: DrainerOptions): OutboxDrainer {
     try {
       if (store.lease && !(await store.lease())) return 'busy';
       if (unreachable.delete(store.name)) log.info({ store: store.name }, 'outbox store reachable again');
+      const reclaimed = (await store.reclaim?.()) ?? 0;
+      if (reclaimed > 0) log.warn({ store: store.name, reclaimed }, 'entries abandoned in flight (their replica stopped) moved to the outbox queue');
       for (;;) {
         const entries = await store.head(batch);
         if (entries.length === 0) return 'empty';

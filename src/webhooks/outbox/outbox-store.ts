@@ -46,4 +46,6 @@ export interface OutboxStore {
   lease?(): Promise<boolean>;
   /** Gives the lease up (at shutdown). */
   unlease?(): Promise<void>;
+  /** Moves entries abandoned in flight (their replica died while handing them over) to the queue; how many. */
+  reclaim?(): Promise<number>;
 }
