@@ -13,6 +13,7 @@ import { createSentrySettingsActivities } from '../activities/sentry/settings-ac
 import { runSettings } from './review-settings.js';
 import { sentryApiActivities, sentryClientFromConfig, sentryFixSettings } from './sentry-fix-wiring.js';
 import { workflowBundle } from './workflow-source.js';
+import { createCommandActivities, type CommandActivities } from '../activities/command-activities.js';
 
 /**
  * The worker on the main task queue: every workflow, and the light activities (forge reads and writes, the run
@@ -40,7 +41,8 @@ export async function createMainWorker(deps: {
     ...createSentrySettingsActivities(sentryFixSettings(config)),
     ...createAttemptCountActivities({ client }),
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
-  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities;
+    ...createCommandActivities({ forges, client, trigger: config.COMMAND_TRIGGER }),
+  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities;
   return Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,

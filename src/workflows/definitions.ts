@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
-import type { ChangeCommand } from '../domain/change-command.js';
+import type { ChangeCommand, CommandVerb } from '../domain/change-command.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 
@@ -26,6 +26,27 @@ export const cancelReviewSignal = defineSignal<[OperatorCancel]>('cancelReview')
  * it, checks the author's access through the forge API, and answers in the thread.
  */
 export const changeCommandSignal = defineSignal<[ChangeCommand]>('changeCommand');
+
+/** The last command a person gave on the change, and what came of it (the review workflow's status). */
+export interface CommandRecord {
+  verb: CommandVerb;
+  /** The author's username (GitLab) or login (GitHub), and their forge user id. */
+  by: string;
+  userId: number;
+  noteId: string;
+  /** When the workflow took it (ISO). */
+  at: string;
+  /** What forgebot did, in a few words: `paused`, `refused: needs maintain`, `review queued`, `approved` … */
+  result: string;
+}
+
+/** What the review workflow keeps of its commands across continue-as-new: the notes taken, the reviews asked for. */
+export interface CarriedCommands {
+  /** `<noteKind>:<noteId>` of the latest commands taken: a redelivered one is not taken twice. */
+  seenNotes: string[];
+  /** The reviews asked for by command within the rate limit's window: who (forge user id) and when (epoch ms). */
+  reviewAsks: Array<{ by: number; at: number }>;
+}
 
 export type ReviewPhase = 'waiting' | 'debouncing' | 'reviewing' | 'publishing' | 'failed' | 'closed';
 
@@ -53,6 +74,10 @@ export interface ReviewStatus {
   closesIgnored?: number;
   /** The last operator cancel (`forgebot reviews cancel`), if any. */
   lastOperatorCancel?: OperatorCancel & { sha?: string };
+  /** Automatic reviews are off (`/claude pause`): new revisions are remembered (latestSha), not reviewed. */
+  paused?: boolean;
+  /** The last command taken on the change (`/claude …` in a comment). */
+  lastCommand?: CommandRecord;
 }
 export const statusQuery = defineQuery<ReviewStatus>('status');
 
@@ -80,7 +105,15 @@ export interface ReviewWorkflowInput {
   /** Only in workflows started before settings were read per run (their histories still replay with it). */
   settings?: RunSettings;
   /** State carried over by continue-as-new. */
-  carried?: { lastReviewedSha?: string; pending?: ReviewRequest; reviewsCompleted: number; reviewsCancelled: number };
+  carried?: {
+    lastReviewedSha?: string;
+    pending?: ReviewRequest;
+    reviewsCompleted: number;
+    reviewsCancelled: number;
+    /** Automatic reviews were paused by a command. */
+    paused?: boolean;
+    commands?: CarriedCommands;
+  };
 }
 
 /** Custom search attributes: operators filter on these in the Temporal Web UI and CLI. */

@@ -1,5 +1,6 @@
 import { condition, continueAsNew, isCancellation, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { StoredAgentRun } from '../activities/agent-digest.js';
+import type { ReviewNowOutcome } from '../activities/command-activities.js';
 import type { ForgeActivities } from '../activities/forge-activities.js';
 import type { PublishOutcome } from '../activities/publish-review.js';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
@@ -19,6 +20,7 @@ import { agentActivities, mainQueueRetry, runSettingsActivities } from './shared
 import { CancellableStep } from './shared/cancellable-step.js';
 import { createPhaseTracker } from './shared/phase-tracker.js';
 import { reportFailureSafely } from './shared/report-failure.js';
+import { CommandDesk, type ReviewOrder } from './review/command-desk.js';
 
 const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
 
@@ -56,6 +58,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     reviewsCompleted: input.carried?.reviewsCompleted ?? 0,
     reviewsCancelled: input.carried?.reviewsCancelled ?? 0,
     ...(input.carried?.lastReviewedSha ? { lastReviewedSha: input.carried.lastReviewedSha } : {}),
+    ...(input.carried?.paused ? { paused: true } : {}),
   };
   let pending: ReviewRequest | undefined = input.carried?.pending;
   let closed: ChangeClosed | undefined;
@@ -64,6 +67,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let turnSha: string | undefined;
   /** The first turn of a new change's first run: its first revision is reviewed at once. */
   let firstTurn = input.carried === undefined;
+  /** The revision of the last turn (a review asked for by command, with none pending, reviews the change's head). */
+  let lastRequest: ReviewRequest | undefined;
   const agentStep = new CancellableStep();
   // status.reviewingSha is set from the start of a review until it is published (or fails): a signal for that SHA
   // meanwhile is a duplicate; only the agent step itself (phase 'reviewing') is cancelled.
@@ -78,6 +83,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   ]);
 
   setHandler(statusQuery, () => status);
+  const desk = new CommandDesk(ref, status, () => pending?.headSha, input.carried?.commands);
   setHandler(newRevisionSignal, (request) => {
     if (closed) return;
     if (request.headSha === status.reviewingSha || (request.headSha === status.lastReviewedSha && !pending)) return;
@@ -125,8 +131,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     setPhase('debouncing', `waiting ${debounceMs} ms for more pushes`);
     for (;;) {
       const seen = revisions;
-      const interrupted = await condition(() => revisions !== seen || closed !== undefined, debounceMs);
-      if (!interrupted || closed) return;
+      const interrupted = await condition(() => revisions !== seen || closed !== undefined || desk.hasOrder(), debounceMs);
+      if (!interrupted || closed || desk.hasOrder()) return;
     }
   }
 
@@ -160,19 +166,23 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     return { outcome, digest };
   }
 
-  async function review(request: ReviewRequest, settings: RunSettings, generic: boolean): Promise<void> {
-    const change = await forge.fetchChange(ref, status.lastReviewedSha);
+  /**
+   * Reviews the change's head; `order` (a command's) reviews a draft too, and `full` not incrementally. Answers how it
+   * ended (undefined: a draft left alone).
+   */
+  async function review(request: ReviewRequest, settings: RunSettings, generic: boolean, order?: ReviewOrder): Promise<ReviewNowOutcome | undefined> {
+    const change = await forge.fetchChange(ref, order?.full ? undefined : status.lastReviewedSha);
     if (change.state !== 'opened') {
       closed ??= { reason: change.state === 'merged' ? 'merged' : 'closed' };
-      return;
+      return { kind: 'closed', state: closed.reason };
     }
-    if (change.draft && !settings.reviewDrafts) {
+    if (change.draft && !settings.reviewDrafts && !order) {
       setPhase('waiting', 'draft: not reviewed until it is marked ready');
-      return;
+      return undefined;
     }
     if (change.review?.settings.reviewer.enabled === false) {
       await publishReviewsOff(change.headSha);
-      return;
+      return { kind: 'reviews-off', sha: change.headSha };
     }
     status.reviewingSha = change.headSha;
     setPhase('reviewing', `reviewing ${change.headSha.slice(0, 12)}`);
@@ -189,55 +199,86 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         else delete status.lastIncrementalFrom;
         status.reviewsCompleted++;
         delete status.lastError;
-      } else if (!pending) {
+        return { kind: 'reviewed', sha: change.headSha, findings: digest.findings, ...(digest.incrementalFrom ? { incrementalFrom: digest.incrementalFrom } : {}) };
+      }
+      if (!pending) {
         // The change moved on and no webhook told us (yet): review the newer head.
         pending = { ...request, headSha: outcome.currentHeadSha };
         revisions++;
       }
+      return { kind: 'superseded', sha: change.headSha };
     } catch (error) {
       if (isCancellation(error)) {
         status.reviewsCancelled++;
         log.info('review cancelled (a newer revision, a close or an operator)', { sha: change.headSha });
-        return;
+        return { kind: 'cancelled', sha: change.headSha };
       }
       const reason = failureReason(error);
       status.lastError = reason;
       setPhase('failed', reason);
       log.warn('review failed', { sha: change.headSha, reason });
       await reportFailureSafely(() => forge.reportFailure(ref, change.headSha, reason));
+      return { kind: 'failed', reason };
     } finally {
       delete status.reviewingSha;
     }
   }
 
+  /** A review asked for by command has ended: answered, or (overtaken by a push, or the change closed) asked again. */
+  async function settleOrder(order: ReviewOrder, outcome: ReviewNowOutcome | undefined): Promise<void> {
+    const overtaken = (outcome?.kind === 'cancelled' || outcome?.kind === 'superseded') && pending !== undefined;
+    if (closed || overtaken || !outcome) desk.requeue(order);
+    else await desk.answerReview(order, outcome);
+  }
+
+  const waiting = () => {
+    if (status.paused) return `paused: automatic reviews are off${pending ? `; ${pending.headSha.slice(0, 12)} waits` : ''}`;
+    return status.lastReviewedSha ? `reviewed ${status.lastReviewedSha.slice(0, 12)}` : 'waiting';
+  };
+
   for (;;) {
     if (status.lastError) setPhase('failed', `last review failed (${status.lastError}); waiting for the next push`);
-    else setPhase('waiting', status.lastReviewedSha ? `reviewed ${status.lastReviewedSha.slice(0, 12)}` : 'waiting');
-    await condition(() => pending !== undefined || closed !== undefined);
+    else setPhase('waiting', waiting());
+    // Paused: a new revision is remembered (pending), not reviewed; a command's review order still runs.
+    await condition(() => (pending !== undefined && !status.paused) || desk.hasOrder() || closed !== undefined);
     if (closed) break;
     const { settings, generic } = await settingsForThisTurn(input);
     const noQuietPeriod = (firstTurn || settings.debounceMs <= 0) && patched(FIRST_REVISION_NO_DEBOUNCE_PATCH);
     firstTurn = false;
-    if (!noQuietPeriod) await quietPeriod(settings.debounceMs);
+    if (!noQuietPeriod && !desk.hasOrder()) await quietPeriod(settings.debounceMs);
     if (closed) break;
-    const request = pending;
+    const order = desk.takeOrder();
+    // Paused during the quiet period: the revision stays remembered.
+    if (status.paused && !order) continue;
+    let request = pending;
     pending = undefined;
+    if (!request && order) request = await desk.requestFor(order, lastRequest);
     if (!request) continue;
     turnSha = request.headSha;
+    let outcome: ReviewNowOutcome | undefined;
     try {
-      await review(request, settings, generic);
+      outcome = await review(request, settings, generic, order);
+      lastRequest = request;
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Reading the change failed for good (after its retries): report it and wait for the next push.
       status.lastError = failureReason(error);
       setPhase('failed', status.lastError);
-      await reportFailureSafely(() => forge.reportFailure(ref, request.headSha, status.lastError ?? 'failed'));
+      const headSha = request.headSha;
+      await reportFailureSafely(() => forge.reportFailure(ref, headSha, status.lastError ?? 'failed'));
+      outcome = { kind: 'failed', reason: status.lastError };
     } finally {
       turnSha = undefined;
     }
+    if (order) await settleOrder(order, outcome);
     if (closed) break;
     const reviewsThisRun = status.reviewsCompleted + status.reviewsCancelled - (input.carried ? input.carried.reviewsCompleted + input.carried.reviewsCancelled : 0);
-    if (reviewsThisRun >= settings.reviewsPerRun || workflowInfo().continueAsNewSuggested) {
+    // Not while a review is asked for; commands under way finish first (they would be lost with this run).
+    if ((reviewsThisRun >= settings.reviewsPerRun || workflowInfo().continueAsNewSuggested) && !desk.hasOrder()) {
+      if (desk.busy()) await condition(() => !desk.busy() || closed !== undefined);
+      if (closed) break;
+      if (desk.hasOrder()) continue;
+      const commands = desk.carried(Date.now());
       return continueAsNew<typeof reviewWorkflow>({
         ref,
         // Histories from before the patch carry their settings on; new runs read them per turn.
@@ -247,10 +288,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
           reviewsCancelled: status.reviewsCancelled,
           ...(status.lastReviewedSha ? { lastReviewedSha: status.lastReviewedSha } : {}),
           ...(pending ? { pending } : {}),
+          ...(status.paused ? { paused: true } : {}),
+          ...(commands ? { commands } : {}),
         },
       });
     }
   }
   setPhase('closed', `change ${closed.reason}`);
+  // Commands still under way (and a review asked for) are answered before the workflow ends.
+  if (desk.busy() || desk.hasOrder()) await desk.finish(closed.reason);
   return status;
 }

@@ -19,7 +19,8 @@ import { createLogger } from '../../src/logger.js';
 import { registerSearchAttributes } from '../../src/workers/register-search-attributes.js';
 import { workflowBundle } from '../../src/workers/workflow-source.js';
 import type { reviewWorkflow } from '../../src/workflows/review.js';
-import { newRevisionSignal, statusQuery, type ReviewWorkflowInput, type RunSettings } from '../../src/workflows/definitions.js';
+import type { ChangeCommand } from '../../src/domain/change-command.js';
+import { changeCommandSignal, newRevisionSignal, statusQuery, type ReviewWorkflowInput, type RunSettings } from '../../src/workflows/definitions.js';
 import { eventually } from '../helpers/forgebot-stack.js';
 import { startTemporal } from '../helpers/temporal.js';
 import { historyToJSON } from './history-json.js';
@@ -41,16 +42,24 @@ const tripwire = (world: World, name: string) => async (): Promise<never> => {
 };
 
 /** Main- and agent-queue activities of each generation of the workflow code (the other's activities are tripwires). */
-function activitiesFor(generation: 'old' | 'current', world: World, generic: Generic | undefined) {
+function activitiesFor(generation: 'old' | 'current', world: World, generic: Generic | undefined, commands?: Commands) {
   if (generation === 'old') {
     const main = { ...world.forge, readRunSettings: tripwire(world, 'readRunSettings'), publishStoredReview: tripwire(world, 'publishStoredReview') };
     return { main, agent: { ...world.agent, runAgent: tripwire(world, 'runAgent') }, forbidden: ['readRunSettings', 'publishStoredReview', 'runAgent'] };
   }
   assert.ok(generic, 'the current code needs the generic activities');
-  return { main: generic.main, agent: { ...generic.agent, runReviewAgent: tripwire(world, 'runReviewAgent') }, forbidden: ['runReviewAgent'] };
+  return { main: { ...generic.main, ...commands?.activities() }, agent: { ...generic.agent, runReviewAgent: tripwire(world, 'runReviewAgent') }, forbidden: ['runReviewAgent'] };
 }
 
 type Generic = ReturnType<typeof import('./generic-activities.js').genericActivities>;
+type Commands = import('./command-world.js').CommandFakes;
+
+/** The command fakes and note maker of the current code (loaded only then, like genericFor's). */
+async function commandsFor(mode: Mode, world: World) {
+  if (mode === 'legacy') return undefined;
+  const { CommandFakes, commandNote } = await import('./command-world.js');
+  return { fakes: new CommandFakes(world), note: commandNote };
+}
 
 /** The fakes of the current code's activities, sharing one claim store. Loaded only when needed: these modules do not
  * exist in a checkout of 773b8d3 (where --legacy runs). */
@@ -72,7 +81,8 @@ async function record(env: TestWorkflowEnvironment, name: string, index: number,
   const client = env.client.workflow;
   let generation: 'old' | 'current' = mode === 'v2' ? 'current' : 'old';
   const generic = await genericFor(mode, world, settings);
-  let activities = activitiesFor(generation, world, generic);
+  const commands = await commandsFor(mode, world);
+  let activities = activitiesFor(generation, world, generic, generation === 'current' ? commands?.fakes : undefined);
   /** world.calls made by the current generation start here. */
   let since = 0;
   // The first generation's input: the code before the patch took its settings from the input.
@@ -108,6 +118,17 @@ async function record(env: TestWorkflowEnvironment, name: string, index: number,
       });
       return client.getHandle<typeof reviewWorkflow>(started.workflowId, started.signaledRunId);
     },
+    ...(commands
+      ? {
+          commands: {
+            ...commands,
+            say: async (command: ChangeCommand) => {
+              await client.signalWithStart<typeof reviewWorkflow, [ChangeCommand]>('reviewWorkflow', { workflowId: reviewWorkflowId(ref), taskQueue, args: [input], signal: changeCommandSignal, signalArgs: [command] });
+              return command;
+            },
+          },
+        }
+      : {}),
     status: (handle) => handle.query(statusQuery),
     until: async (what, check) => {
       await eventually(async () => {
@@ -122,7 +143,7 @@ async function record(env: TestWorkflowEnvironment, name: string, index: number,
       await main.stop();
       generation = 'current';
       since = world.calls.length;
-      activities = activitiesFor('current', world, generic);
+      activities = activitiesFor('current', world, generic, commands?.fakes);
       main = await startMain(await workflowBundle());
       log.info({ scenario: name }, 'main worker upgraded to the current workflow code');
     },

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { reviewWorkflow } from '../../src/workflows/review.js';
 import { cancelReviewSignal, changeClosedSignal, type ReviewStatus, type RunSettings } from '../../src/workflows/definitions.js';
+import type { ChangeCommand } from '../../src/domain/change-command.js';
+import type { CommandFakes, Person } from './command-world.js';
 import { sha, type World } from './replay-world.js';
 
 export type Handle = WorkflowHandle<typeof reviewWorkflow>;
@@ -17,6 +19,14 @@ export interface Drive {
   until(what: string, check: () => boolean | Promise<boolean>): Promise<void>;
   /** Upgrade scenarios only: stops the main worker running the old code and starts one on the current code. */
   upgrade(): Promise<void>;
+  /** The current code only: commands in comments, with plain fakes of the command activities. */
+  commands?: {
+    fakes: CommandFakes;
+    /** A new note (or, given its id, a redelivery) by `author`: `review full`, `pause` … */
+    note(author: Person, text: string, noteId?: string): ChangeCommand;
+    /** Delivers it as the webhook does (signal-with-start). */
+    say(command: ChangeCommand): Promise<ChangeCommand>;
+  };
 }
 
 export interface Scenario {
@@ -143,6 +153,39 @@ export const scenarios: Record<string, Scenario> = {
       const steps = world.calls.filter((call) => call !== 'fetchChange');
       assert.deepEqual(steps, ['runReviewAgent', 'publishReview', 'runReviewAgent', 'readRunSettings', 'runAgent', 'publishStoredReview']);
       return { 'review-upgrade-mid-flight': handle };
+    },
+  },
+  // Commands (change-commands patch): help (delivered twice, taken once), pause → a push remembered → a refused and
+  // an accepted resume → the newest reviewed; review full; approve refused, then forwarded; explain not available.
+  'review-commands': {
+    run: async ({ world, push, status, until, commands }) => {
+      assert.ok(commands, 'the commands scenario needs the current code');
+      const { fakes, note, say } = commands;
+      const [dev, mia, gus] = [{ id: 30, username: 'dev' }, { id: 40, username: 'mia' }, { id: 10, username: 'gus' }];
+      fakes.access.set(dev.id, 'write').set(mia.id, 'maintain').set(gus.id, 'read');
+      const answered = (command: ChangeCommand) => until(`${command.command.verb} answered`, () => fakes.answersTo(command.noteId).length > 0);
+      const handle = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(handle)).lastReviewedSha === sha(1));
+      const help = note(gus, 'help');
+      await say(help);
+      await say(note(gus, 'help', help.noteId));
+      await answered(help);
+      await answered(await say(note(dev, 'pause')));
+      await push(sha(2));
+      await until('sha2 remembered', async () => (await status(handle)).latestSha === sha(2));
+      await answered(await say(note(gus, 'resume')));
+      assert.deepEqual(world.reviewsStarted, [sha(1)], 'paused: sha2 not reviewed');
+      await answered(await say(note(dev, 'resume')));
+      await until('sha2 reviewed', async () => (await status(handle)).lastReviewedSha === sha(2));
+      await answered(await say(note(dev, 'review full')));
+      await answered(await say(note(dev, 'approve')));
+      await answered(await say(note(mia, 'approve')));
+      await answered(await say(note(dev, 'explain a.ts:1')));
+      await closeAndWait(handle, 'merged');
+      assert.deepEqual([world.reviewsStarted, fakes.answersTo(help.noteId).length, fakes.decisions.map((d) => d.by.name)], [[sha(1), sha(2), sha(2)], 1, ['mia']]);
+      const kinds = fakes.answers.map(({ answer }) => (answer.kind === 'refused' ? `refused:${answer.needed}` : answer.kind));
+      assert.deepEqual(kinds, ['help', 'paused', 'refused:write', 'resumed', 'review-done', 'refused:maintain', 'decision', 'not-available']);
+      return { 'review-commands': handle };
     },
   },
 };

@@ -1,6 +1,7 @@
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StoredAgentRun } from '../../activities/agent-digest.js';
 import type { PublishedWork } from '../../activities/author-activities.js';
+import { changeSubject, subjectKey } from '../../domain/subject-ref.js';
 import { searchAttributes } from '../definitions.js';
 import { reportSafely } from './report.js';
 import { author, repository, sentry } from './activities.js';
@@ -43,7 +44,11 @@ export async function publishFix(run: FixRun, gated: Gated, analysis: StoredAgen
   run.traces.branch = published.branch;
   run.traces.change = { ref: published.change.ref, webUrl: published.change.webUrl };
   status.change = { ref: published.change.ref, webUrl: published.change.webUrl, branch: published.branch };
-  upsertSearchAttributes([{ key: searchAttributes.changeNumber, value: published.change.ref.number }]);
+  // ForgebotOwnedChange: a `/claude approve` on this change finds this workflow, whose gate it is.
+  upsertSearchAttributes([
+    { key: searchAttributes.changeNumber, value: published.change.ref.number },
+    { key: searchAttributes.ownedChange, value: subjectKey(changeSubject(published.change.ref)) },
+  ]);
   await reportSafely(run, { kind: 'change-opened', webUrl: published.change.webUrl, changeLabel: changeLabel(published.change.ref), analysisClaim: analysis.claim });
   return published;
 }

@@ -1,0 +1,97 @@
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AccessLevel } from '../domain/access-level.js';
+import type { ChangeCommand } from '../domain/change-command.js';
+import { repositoryOf, type ChangeRef } from '../domain/change-ref.js';
+import { DEFAULT_COMMAND_TRIGGER } from '../domain/command-parser.js';
+import type { ReviewRequest } from '../domain/review-request.js';
+import type { GateDecision } from '../workflows/sentry-fix-definitions.js';
+import { answerInThread } from './commands/answer-in-thread.js';
+import { commandAccess, type CommandAccess } from './commands/command-access.js';
+import { renderCommandAnswer, type CommandAnswer, type DecisionForwarded } from './commands/command-answer.js';
+import { forwardDecision } from './commands/forward-decision.js';
+import { withTypedFailures } from './failures.js';
+import type { Conversation, Forge, People, RepositoryReader } from './forge.js';
+import type { ForgeRegistry } from './forge-activities.js';
+
+export type { CommandAccess } from './commands/command-access.js';
+export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome } from './commands/command-answer.js';
+
+/** A decision from a comment: the gate is the one the owning workflow waits at (forwardDecision asks it). */
+export type CommentDecision = Omit<GateDecision, 'gate' | 'planVersion'>;
+
+/** What the review workflow does with a person's command (src/workflows/review/commands.ts). */
+export interface CommandActivities {
+  /** An 👀 reaction on the note, at once: forgebot saw it. */
+  acknowledgeCommand(ref: ChangeRef, command: ChangeCommand): Promise<void>;
+  /** The author's access now, through the forge's API, and whether it is enough for the verb. */
+  checkCommandAccess(ref: ChangeRef, command: ChangeCommand): Promise<CommandAccess>;
+  /** The answer in the command's thread (or a note), worded and made safe here. */
+  answerCommand(ref: ChangeRef, command: ChangeCommand, answer: CommandAnswer): Promise<{ id: string }>;
+  /** The `decide` Update to the workflow that owns the change; its outcome or its validator's refusal. */
+  forwardDecision(ref: ChangeRef, decision: CommentDecision, noteId: string): Promise<DecisionForwarded>;
+  /** A review request from the change as the forge has it now (a command before any revision reached the workflow). */
+  describeChangeForReview(ref: ChangeRef): Promise<ReviewRequest>;
+}
+
+type CommandForge = Forge & Pick<Conversation, 'replyInThread' | 'addReaction'> & People & Pick<RepositoryReader, 'postNote'>;
+
+/** The reaction that says "seen" (GitLab's and GitHub's name for 👀). */
+export const ACKNOWLEDGE_EMOJI = 'eyes';
+
+export function createCommandActivities(deps: {
+  forges: ForgeRegistry;
+  /** Finds the workflow that owns a change (visibility) and sends it the Update. */
+  client: Pick<Client, 'workflow' | 'connection'>;
+  /** COMMAND_TRIGGER (default `/claude`): how answers name the commands. */
+  trigger?: string;
+  /** COMMAND_APPROVE_ACCESS: the access approve/reject need (default `maintain`). */
+  approveAccess?: AccessLevel;
+}): CommandActivities {
+  const trigger = deps.trigger ?? DEFAULT_COMMAND_TRIGGER;
+  const approveAccess = deps.approveAccess ?? 'maintain';
+
+  function forgeFor(ref: ChangeRef): CommandForge {
+    const forge = deps.forges[ref.forge];
+    if (!forge) throw ApplicationFailure.create({ type: 'ERR_UNKNOWN_FORGE', message: `no ${ref.forge} connection is configured`, nonRetryable: true });
+    const { replyInThread, addReaction, accessLevel, postNote } = forge;
+    if (!replyInThread || !addReaction || !accessLevel || !postNote) {
+      throw ApplicationFailure.create({ type: 'ERR_FORGE_UNSUPPORTED', message: `the ${ref.forge} connection cannot talk in threads`, nonRetryable: true });
+    }
+    return forge as CommandForge;
+  }
+
+  return {
+    async acknowledgeCommand(ref, command) {
+      await withTypedFailures(() =>
+        forgeFor(ref).addReaction(ref, { noteId: command.noteId, ...(command.threadId ? { threadId: command.threadId } : {}), kind: command.noteKind === 'review-comment' ? 'review-comment' : 'note' }, ACKNOWLEDGE_EMOJI),
+      );
+    },
+
+    async checkCommandAccess(ref, command) {
+      return withTypedFailures(async () => {
+        const level = await forgeFor(ref).accessLevel(repositoryOf(ref), { id: command.author.id, login: command.author.username });
+        return commandAccess(command.command.verb, level, approveAccess);
+      });
+    },
+
+    async answerCommand(ref, command, answer) {
+      return withTypedFailures(() => {
+        const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: command.command.verb });
+        return answerInThread(forgeFor(ref), ref, command, body);
+      });
+    },
+
+    async forwardDecision(ref, decision, noteId) {
+      return forwardDecision(deps.client, ref, decision, `comment:${ref.forge}:${noteId}`);
+    },
+
+    async describeChangeForReview(ref) {
+      return withTypedFailures(async () => {
+        const snapshot = await forgeFor(ref).getChange(ref);
+        // The snapshot has no author, source branch or link: the reviewer's brief says so rather than guessing.
+        return { ref, headSha: snapshot.headSha, title: snapshot.title, author: 'unknown', sourceBranch: 'unknown', targetBranch: snapshot.targetBranch, webUrl: '', draft: snapshot.draft };
+      });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { AccessLevel } from '../../domain/access-level.js';
+import type { ChangeRef } from '../../domain/change-ref.js';
+import { redactSecrets } from '../../domain/redact.js';
+import { codeSpan, safeCode, safeLine } from '../../domain/safe-markdown.js';
+import type { GateOutcome } from '../../workflows/sentry-fix-definitions.js';
+import { accessLabel, atLeast } from './command-access.js';
+import { renderHelp } from './command-help.js';
+
+/** What `forwardDecision` found: the owning workflow took the decision, refused it (its validator's reason), or none owns the change. */
+export type DecisionForwarded =
+  | { kind: 'taken'; workflowId: string; outcome: GateOutcome }
+  | { kind: 'refused'; workflowId: string; reason: string }
+  | { kind: 'no-owner' };
+
+/** How a review asked for by a command ended. */
+export type ReviewNowOutcome =
+  | { kind: 'reviewed'; sha: string; findings: number; incrementalFrom?: string }
+  /** The change moved on while it was reviewed: the newer head is reviewed next. */
+  | { kind: 'superseded'; sha: string }
+  | { kind: 'cancelled'; sha: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'closed'; state: 'closed' | 'merged' }
+  | { kind: 'reviews-off'; sha: string };
+
+/**
+ * What the review workflow answers a command with. The workflow says what happened; the activity words it (with the
+ * trigger and the forge's own names for access levels) and makes every part that came from outside inert.
+ */
+export type CommandAnswer =
+  | { kind: 'refused'; needed: AccessLevel; level: AccessLevel }
+  /** Something forgebot needed could not be done (the access check, forwarding a decision): the command did not run. */
+  | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision'; reason: string }
+  | { kind: 'help'; unknownVerb?: string }
+  | { kind: 'not-available'; verb: 'explain' | 'suggest' }
+  | { kind: 'paused'; already: boolean }
+  /** `reviewing`: the newest revision, remembered while paused, is reviewed now. */
+  | { kind: 'resumed'; already: boolean; reviewing?: string }
+  | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number }
+  | { kind: 'review-running'; sha: string }
+  | { kind: 'review-done'; full: boolean; outcome: ReviewNowOutcome }
+  | { kind: 'decision'; result: DecisionForwarded };
+
+export interface AnswerContext {
+  ref: ChangeRef;
+  /** COMMAND_TRIGGER, e.g. `/claude`. */
+  trigger: string;
+  approveAccess: AccessLevel;
+  /** The verb answered (names it in a refusal). */
+  verb: string;
+}
+
+const short = (sha: string) => codeSpan(sha.slice(0, 12));
+/** Text from outside forgebot (a validator's reason may hold a person's name; errors may hold anything). */
+const untrusted = (text: string) => safeLine(redactSecrets(text).slice(0, 1_000));
+
+function reviewDone(full: boolean, outcome: ReviewNowOutcome, change: string): string {
+  switch (outcome.kind) {
+    case 'reviewed': {
+      const scope = outcome.incrementalFrom ? `the commits after ${short(outcome.incrementalFrom)}` : full ? `the whole ${change} again` : `the whole ${change}`;
+      const found = outcome.findings === 0 ? 'no findings' : `${outcome.findings} finding${outcome.findings === 1 ? '' : 's'}`;
+      return `Reviewed ${short(outcome.sha)} (${scope}): ${found}. The summary note has the details.`;
+    }
+    case 'superseded':
+      return `The ${change} moved on while ${short(outcome.sha)} was reviewed: its newest head is reviewed next.`;
+    case 'cancelled':
+      return `The review of ${short(outcome.sha)} was stopped (a newer push or an operator); a newer push is reviewed as usual.`;
+    case 'failed':
+      return `The review failed: ${untrusted(outcome.reason)}`;
+    case 'closed':
+      return `Not reviewed: the ${change} is ${outcome.state}.`;
+    case 'reviews-off':
+      return `Not reviewed: reviews are turned off for this repository (\`reviewer.enabled: false\` in \`.forgebot.yml\` on the target branch).`;
+  }
+}
+
+function decision(result: DecisionForwarded, change: string, context: AnswerContext): string {
+  switch (result.kind) {
+    case 'taken': {
+      const verb = result.outcome.decision === 'approve' ? 'Approved' : 'Rejected';
+      return `${verb} at the ${result.outcome.gate} gate of ${codeSpan(result.workflowId)}: ${untrusted(result.outcome.next)}.`;
+    }
+    case 'refused':
+      return `Not taken by ${codeSpan(result.workflowId)}: ${untrusted(result.reason)}.`;
+    case 'no-owner':
+      return `No forgebot workflow waits for a decision on this ${change}: ${codeSpan(`${context.trigger} approve`)} and ${codeSpan(`${context.trigger} reject`)} decide the gates of a ${change} forgebot opened (a Sentry fix).`;
+  }
+}
+
+/** The answer as forgebot's Markdown: nothing from outside in it is live (no mention, link, HTML or quick action). */
+export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContext): string {
+  const { ref, trigger } = context;
+  const change = ref.forge === 'gitlab' ? 'merge request' : 'pull request';
+  const command = (verb: string) => codeSpan(`${trigger} ${verb}`);
+  switch (answer.kind) {
+    case 'refused':
+      return `${command(context.verb)} needs ${atLeast(ref.forge, answer.needed)} on ${safeCode(ref.projectPath)}; you have ${accessLabel(ref.forge, answer.level)}. Nothing was done.`;
+    case 'failed':
+      return `forgebot could not run ${command(context.verb)}: ${answer.doing} failed (${untrusted(answer.reason)}). Nothing was done; try again in a while.`;
+    case 'help':
+      return renderHelp({ forge: ref.forge, trigger, approveAccess: context.approveAccess, ...(answer.unknownVerb !== undefined ? { unknownVerb: answer.unknownVerb } : {}) });
+    case 'not-available':
+      return `${command(answer.verb)} is not available yet: it needs forgebot's answering agent, which this version does not have. ${command('review')} reviews the ${change} now.`;
+    case 'paused':
+      return answer.already
+        ? `Automatic reviews of this ${change} were already paused. ${command('resume')} turns them back on.`
+        : `Automatic reviews of this ${change} are paused: new pushes are remembered, not reviewed. ${command('resume')} turns them back on (and reviews the newest push); ${command('review')} still reviews on request.`;
+    case 'resumed': {
+      const then = answer.reviewing ? ` The newest push, ${short(answer.reviewing)}, is reviewed now.` : '';
+      return answer.already ? `Automatic reviews of this ${change} were not paused.` : `Automatic reviews of this ${change} are on again.${then}`;
+    }
+    case 'rate-limited': {
+      const who = answer.scope === 'person' ? 'you asked for' : `this ${change} had`;
+      return `Not reviewed: ${who} ${answer.limit} reviews on request in the last ${answer.windowMinutes} minutes, the most forgebot runs. Try again in about ${answer.retryInMinutes} minute${answer.retryInMinutes === 1 ? '' : 's'}; pushes are still reviewed as usual.`;
+    }
+    case 'review-running':
+      return `A review of ${short(answer.sha)} is running now; its findings are posted when it ends. ${command('review full')} afterwards reviews the whole ${change} again.`;
+    case 'review-done':
+      return reviewDone(answer.full, answer.outcome, change);
+    case 'decision':
+      return decision(answer.result, change, context);
+  }
+}

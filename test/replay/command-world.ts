@@ -1,0 +1,110 @@
+// The world commands run in: a forge in memory for the real command activities (test/change-commands-workflow.test.ts),
+// and plain fakes of the command activities for the replay recordings (record-histories.ts). Both record what the
+// workflow did with each note: its reaction and its answers.
+import type { CommandActivities, CommandAnswer, CommentDecision } from '../../src/activities/command-activities.js';
+import type { Forge } from '../../src/activities/forge.js';
+import type { AccessLevel } from '../../src/domain/access-level.js';
+import type { ChangeCommand } from '../../src/domain/change-command.js';
+import type { World } from './replay-world.js';
+import { sha } from './replay-world.js';
+
+export interface Person {
+  id: number;
+  username: string;
+}
+
+let notes = 0;
+/** A command as the webhook hands it over; the note id is new unless given (a redelivery gives the same one). */
+export function commandNote(author: Person, text: string, noteId = `n${++notes}`): ChangeCommand {
+  const [verb = 'help', ...rest] = text.split(' ');
+  return {
+    command: { verb: verb as ChangeCommand['command']['verb'], argument: rest.join(' ') },
+    noteId,
+    noteKind: 'note',
+    threadId: `thread-${noteId}`,
+    place: { kind: 'change' },
+    author,
+    noteUrl: `http://forge.test/group/app/-/merge_requests/7#note_${noteId}`,
+  };
+}
+
+/** The note a thread id answers (threads are `thread-<note id>`, as commandNote makes them). */
+const noteOf = (threadId: string) => threadId.replace(/^thread-/, '');
+
+/**
+ * A GitLab forge in memory for the command activities: access levels by user id, reactions and replies by note, the
+ * change read from the review world (its head and draft flag). What the review publisher would do is not needed.
+ */
+export class MemoryForge {
+  access = new Map<number, AccessLevel>();
+  reactions: Array<{ noteId: string; emoji: string }> = [];
+  /** Answers by note id, in order (a plain note is under `note`). */
+  answers = new Map<string, string[]>();
+
+  constructor(private readonly world: World) {}
+
+  answersTo(noteId: string): string[] {
+    return this.answers.get(noteId) ?? [];
+  }
+
+  forge(): Forge {
+    const world = this.world;
+    const unused = async (): Promise<never> => {
+      throw new Error('not part of the command world');
+    };
+    const answer = (noteId: string, body: string) => {
+      this.answers.set(noteId, [...this.answersTo(noteId), body]);
+      return { id: `a${this.answers.size}` };
+    };
+    return {
+      getChange: async (ref) => ({ ref, title: 'Add feature', description: '', state: 'opened', draft: world.draft, baseSha: sha(0), startSha: sha(0), headSha: world.head, targetBranch: 'main', cloneUrl: 'file:///nowhere', files: [] }),
+      upsertSummary: unused,
+      postedFindingFingerprints: unused,
+      postInlineComment: unused,
+      accessLevel: async (_repo, user) => (user.id === undefined ? 'none' : (this.access.get(user.id) ?? 'none')),
+      addReaction: async (_ref, target, emoji) => {
+        if (!this.reactions.some((r) => r.noteId === target.noteId && r.emoji === emoji)) this.reactions.push({ noteId: target.noteId, emoji });
+      },
+      replyInThread: async (_ref, threadId, body) => answer(noteOf(threadId), body),
+      postNote: async (_ref, body) => answer('note', body),
+    };
+  }
+}
+
+/** Plain fakes of the command activities (recordings): access by user id, answers kept as the workflow sent them. */
+export class CommandFakes {
+  access = new Map<number, AccessLevel>();
+  acknowledged: string[] = [];
+  answers: Array<{ noteId: string; answer: CommandAnswer }> = [];
+  decisions: CommentDecision[] = [];
+
+  constructor(private readonly world: World) {}
+
+  answersTo(noteId: string): CommandAnswer[] {
+    return this.answers.filter((entry) => entry.noteId === noteId).map((entry) => entry.answer);
+  }
+
+  activities(): CommandActivities {
+    const rank: AccessLevel[] = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];
+    return {
+      acknowledgeCommand: async (_ref, command) => {
+        this.acknowledged.push(command.noteId);
+      },
+      checkCommandAccess: async (_ref, command) => {
+        const level = this.access.get(command.author.id) ?? 'none';
+        const verb = command.command.verb;
+        const needed: AccessLevel = verb === 'approve' || verb === 'reject' ? 'maintain' : verb === 'help' ? 'read' : 'write';
+        return { level, needed, allowed: rank.indexOf(level) >= rank.indexOf(needed) };
+      },
+      answerCommand: async (_ref, command, answer) => {
+        this.answers.push({ noteId: command.noteId, answer });
+        return { id: String(this.answers.length) };
+      },
+      forwardDecision: async (_ref, decision) => {
+        this.decisions.push(decision);
+        return { kind: 'taken', workflowId: 'sentry-fix:acme:1', outcome: { gate: 'merge', decision: decision.decision, next: 'marking the change ready for review' } };
+      },
+      describeChangeForReview: async (ref) => ({ ...this.world.request(this.world.head), ref }),
+    };
+  }
+}
