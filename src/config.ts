@@ -63,6 +63,8 @@ export const Config = z
     COMMAND_TRIGGER: z.string().regex(COMMAND_TRIGGER_PATTERN, 'one word such as /claude or @forgebot (no spaces; not starting with a Markdown marker)').default(DEFAULT_COMMAND_TRIGGER),
     /** Whether other bots' comments may command forgebot (GitHub: a `Bot` sender; GitLab: project, group and service-account bot users). */
     COMMANDS_FROM_BOTS: bool.default(false),
+    /** The access `approve` and `reject` need (GitHub's names; GitLab: maintain = Maintainer, admin = Owner). */
+    COMMAND_APPROVE_ACCESS: z.enum(['write', 'maintain', 'admin']).default('maintain'),
     /** forgebot's own user id on each forge: its own comments never command it (by id, never by name). */
     FORGEBOT_GITLAB_USER_ID: positiveInt.optional(),
     FORGEBOT_GITHUB_USER_ID: positiveInt.optional(),
