@@ -4,9 +4,13 @@
 // real before and after the fix) → a draft MR, its pipeline, a person's decision. And every way it stops short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Gitlab } from '@gitbeaker/rest';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { decideAtGate } from '../src/cli/commands/decide.js';
+import { CART_JS, CART_PATH, SPARSE_TEST_PATH } from './helpers/buggy-project.js';
+import { SENTRY_ORG } from './helpers/sentry-cart-issue.js';
 import { assertModelClean, fixToReady, openFix, scriptAttempt } from './helpers/sentry-e2e-cases.js';
-import { gitlabFixForge } from './helpers/sentry-fix-forges.js';
+import { GITLAB_PROJECT, gitlabFixForge } from './helpers/sentry-fix-forges.js';
 import { startSentryWorld, type SentryWorld } from './helpers/sentry-world.js';
 
 describe('Sentry issue → draft fix MR on GitLab, end to end', () => {
@@ -112,5 +116,55 @@ describe('Sentry issue → draft fix MR on GitLab, end to end', () => {
     assert.equal(response.status, 401);
     await assert.rejects(world.handle(issue).describe(), WorkflowNotFoundError);
     assert.equal(world.sentry.requests.length, calls, 'Sentry was not called');
+  });
+
+  // Last in the file: the merge and its revert move main (back to the same tree).
+  test('a regression after a merged fix: a new run of the same workflow, its MR on the next branch (…-2), linking the merged one', async () => {
+    const first = await fixToReady(world);
+    const { issue } = first;
+    const firstRun = (await world.handle(issue).describe()).runId;
+    // A person merges the fix through GitLab's API (its branch kept) and Sentry resolves the issue; later the merge
+    // is reverted on main, and the error comes back: Sentry marks the issue regressed.
+    const gitlab = new Gitlab({ host: world.forge.vars.GITLAB_URL!, token: world.forge.vars.GITLAB_TOKEN! });
+    await gitlab.MergeRequests.merge(GITLAB_PROJECT.id, first.change.number);
+    assert.equal(world.forge.change(issue.branch)?.state, 'merged');
+    world.sentry.setStatus(SENTRY_ORG, issue.id, 'resolved');
+    await gitlab.Commits.create(GITLAB_PROJECT.id, 'main', `Revert "${first.change.title}"`, [
+      { action: 'update', filePath: CART_PATH, content: CART_JS },
+      { action: 'delete', filePath: SPARSE_TEST_PATH },
+    ]);
+    assert.equal(await world.forge.show('main', CART_PATH), CART_JS.trimEnd(), 'main has the bug again');
+    world.sentry.setStatus(SENTRY_ORG, issue.id, 'unresolved');
+
+    scriptAttempt(world);
+    const regressed = await world.send(issue, 'regressed');
+    assert.equal(regressed.status, 202, JSON.stringify(regressed.json));
+    assert.deepEqual(regressed.json, { status: 'accepted', reason: 'regressed', workflowId: issue.workflowId });
+    const again = `${issue.branch}-2`;
+    const gate = await world.statusWhen(issue, (s) => s.outcome !== undefined || s.openGate !== undefined, 'the second attempt at its merge gate', 120_000);
+    assert.equal(gate.outcome, undefined, `the second attempt ended: ${gate.outcomeDetail ?? ''}`);
+    assert.notEqual((await world.handle(issue).describe()).runId, firstRun, 'a new run of the same workflow id');
+    assert.deepEqual(gate.earlierAttempt, { webUrl: first.status.change?.webUrl, outcome: 'merged' });
+    assert.equal(gate.gates.find((check) => check.gate === 'open-fix-change')?.detail, `no open fix change; an earlier one was merged (${first.status.change?.webUrl ?? ''})`);
+    assert.equal(gate.change?.branch, again);
+
+    const second = world.forge.change(again);
+    assert.ok(second, `an MR from ${again}`);
+    assert.notEqual(second.number, first.change.number);
+    assert.deepEqual([second.draft, second.state], [true, 'open']);
+    assert.ok(second.description.includes(`An earlier fix for this issue was merged and the error came back: [the earlier change](${first.status.change?.webUrl ?? ''})`), second.description);
+    assert.ok(second.description.includes(`Fixes SENTRY-${issue.shortId}`));
+    assert.match(await world.forge.show(again, CART_PATH), /if \(items\[index\]\)/, 'the fix, on the reverted main');
+    const opened = world.comments(issue).filter((comment) => comment.includes('opened a draft fix'));
+    assert.equal(opened.length, 2, 'one "opened a draft fix" comment per attempt');
+    assert.ok(opened[1]?.includes(gate.change?.webUrl ?? '-'), 'the second links the new MR');
+
+    // The new attempt goes on like any other: no pipeline on this branch (read twice as none), approved → ready.
+    await decideAtGate(world.env.client, { decision: 'approve', workflowId: issue.workflowId, as: 'alice' });
+    const final = await world.result(issue);
+    assert.equal(final.outcome, 'ready', final.outcomeDetail);
+    assert.equal(world.forge.change(again)?.draft, false);
+    assert.equal(world.forge.change(issue.branch)?.state, 'merged', 'the first MR untouched');
+    assertModelClean(world);
   });
 });

@@ -81,7 +81,9 @@ export function createRepositoryActivities(deps: { forges: ForgeRegistry }) {
         const changes = [...new Map(lists.flat().map((change) => [change.ref.number, change])).values()].sort(newestFirst);
         const open = changes.find((change) => change.state === 'open');
         const merged = changes.find((change) => change.state === 'merged');
-        return { ...(open ? { open: summary(open) } : {}), ...(merged ? { merged: summary(merged) } : {}), branches } satisfies FixChangeLookup;
+        // A name is taken while its branch exists, and also when a change came from it (a merged fix's deleted branch).
+        const taken = [...new Set([...branches, ...changes.map((change) => change.branch).filter((branch) => asked.includes(branch))])].sort();
+        return { ...(open ? { open: summary(open) } : {}), ...(merged ? { merged: summary(merged) } : {}), branches: taken } satisfies FixChangeLookup;
       });
     },
 

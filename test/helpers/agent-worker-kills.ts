@@ -41,7 +41,7 @@ export interface KillCampaignResult {
   world: ManyReviewsWorld;
 }
 
-const alive = (pid: number) => {
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -50,12 +50,23 @@ const alive = (pid: number) => {
   }
 };
 /** SIGTERM, and SIGKILL if it has not exited within `ms` (a worker waiting on a job it cannot finish). */
-async function stopWithin(worker: AgentWorkerProcess, ms: number): Promise<void> {
+export async function stopWithin(worker: AgentWorkerProcess, ms: number): Promise<void> {
   const force = setTimeout(() => void worker.kill(), ms);
   await worker.stop();
   clearTimeout(force);
 }
-const runnerPids = (worker: AgentWorkerProcess) => [...worker.output().matchAll(/"pid":(\d+),"msg":"runner started"/g)].map((match) => Number(match[1]));
+/** The pids of the runners `worker` started (its "runner started" log lines). */
+export const runnerPids = (worker: AgentWorkerProcess) => [...worker.output().matchAll(/"pid":(\d+),"msg":"runner started"/g)].map((match) => Number(match[1]));
+/** SIGKILL to the process group of each runner `worker` started that is still alive (a runner outlives its worker). */
+export function killRunnersOf(worker: AgentWorkerProcess): void {
+  for (const pid of runnerPids(worker).filter(alive)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // it ended meanwhile
+    }
+  }
+}
 
 /**
  * Queues several reviews for `forgebot agent-worker` processes (local sandbox, the real runner) and, each time the
@@ -142,13 +153,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     for (const worker of workers) {
       await stopWithin(worker, 15_000);
       // Orphaned runners (own process group) that are still there: by pid, each one this campaign's workers started.
-      for (const pid of runnerPids(worker).filter(alive)) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // it ended meanwhile
-        }
-      }
+      killRunnersOf(worker);
     }
   }
 }

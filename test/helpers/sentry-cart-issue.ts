@@ -79,14 +79,21 @@ export function cartIssueInSentry(issue: CartIssue): AddIssue {
   };
 }
 
-/** Sentry's `issue` webhook (`created`, `resolved`) for the issue: the real payload with its issue replaced. */
-export function cartIssuePayload(issue: CartIssue, action: 'created' | 'resolved'): { resource: string; json: Record<string, unknown> } {
-  const payload = sentryPayload(`issue--${action}`);
+/**
+ * Sentry's `issue` webhook for the issue: the real payload with its issue replaced. `regressed` is how Sentry says a
+ * resolved issue was seen again: action `unresolved`, substatus `regressed` (the `created` payload, re-marked).
+ */
+export function cartIssuePayload(issue: CartIssue, action: 'created' | 'resolved' | 'regressed'): { resource: string; json: Record<string, unknown> } {
+  const payload = sentryPayload(action === 'resolved' ? 'issue--resolved' : 'issue--created');
   const data = payload.json.data as { issue: Record<string, unknown> };
   Object.assign(data.issue, {
     id: issue.id, shortId: issue.shortId, title: `${CART_ERROR.type}: ${CART_ERROR.value}`, culprit: 'total(src/cart)', platform: 'node',
-    status: action === 'created' ? 'unresolved' : 'resolved', project: { id: '456', name: issue.project, slug: issue.project, platform: 'node' },
+    status: action === 'resolved' ? 'resolved' : 'unresolved', project: { id: '456', name: issue.project, slug: issue.project, platform: 'node' },
     metadata: { type: CART_ERROR.type, value: CART_ERROR.value, filename: `${APP_ROOT}${CART_PATH}`, function: 'total' }, count: '3', userCount: 2,
   });
+  if (action === 'regressed') {
+    payload.json.action = 'unresolved';
+    data.issue.substatus = 'regressed';
+  }
   return payload;
 }

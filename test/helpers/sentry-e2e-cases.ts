@@ -96,9 +96,12 @@ export async function passPipeline(world: SentryWorld, issue: CartIssue): Promis
   return gate;
 }
 
-/** The whole happy path: draft → pipeline → approved through the `decide` Update (the CLI's function) → ready. */
-export async function fixToReady(world: SentryWorld): Promise<void> {
-  const { issue } = await openFix(world);
+/**
+ * The whole happy path: draft → pipeline → approved through the `decide` Update (the CLI's function) → ready.
+ * Resolves to the change as it was opened and the final status.
+ */
+export async function fixToReady(world: SentryWorld): Promise<OpenedFix> {
+  const { issue, change } = await openFix(world);
   await passPipeline(world, issue);
   const outcome = await decideAtGate(world.env.client, { decision: 'approve', workflowId: issue.workflowId, as: 'alice' });
   assert.deepEqual(outcome, { gate: 'merge', decision: 'approve', next: 'marking the change ready for review' });
@@ -114,4 +117,5 @@ export async function fixToReady(world: SentryWorld): Promise<void> {
   assert.ok(!/^Draft:/i.test(ready?.title ?? ''), ready?.title);
   assert.match(world.comments(issue).at(-1) ?? '', /fix attempt ended:\*\* ready\. approved by alice \(cli\)/);
   assertModelClean(world);
+  return { issue, change, status: final };
 }

@@ -45,8 +45,8 @@ export interface SentryWorld {
   stack: Stack;
   /** A new issue of `project` in the fake Sentry, its latest event the cart's TypeError. */
   addIssue(project: CartProject): CartIssue;
-  /** Sentry's signed `issue` webhook about it. */
-  send(issue: CartIssue, action: 'created' | 'resolved', options?: { secret?: string }): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** Sentry's signed `issue` webhook about it (`regressed`: unresolved again, substatus regressed). */
+  send(issue: CartIssue, action: 'created' | 'resolved' | 'regressed', options?: { secret?: string }): Promise<{ status: number; json: Record<string, unknown> }>;
   /** A person resolves the issue in Sentry: its status there, then Sentry's webhook saying so. */
   resolve(issue: CartIssue): Promise<{ status: number; json: Record<string, unknown> }>;
   handle(issue: CartIssue): WorkflowHandle<typeof sentryFixWorkflow>;

@@ -92,7 +92,7 @@ export interface FixChangeLookup {
   open?: { ref: ChangeRef; webUrl: string; branch: string };
   /** The newest merged one (a regression after it links it). */
   merged?: { ref: ChangeRef; webUrl: string; branch: string };
-  /** Branches with the prefix that exist (a new attempt takes the next free name). */
+  /** Names taken: branches that exist, and the branches earlier changes came from (a new attempt takes the next free name). */
   branches: string[];
 }
 
