@@ -5,13 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ChangeCommand } from '../src/domain/change-command.js';
 import type { WebhookServer } from '../src/webhooks/server.js';
-import { changeCommandSignal } from '../src/workflows/definitions.js';
 import { fixturesAvailable, loadFixture } from './helpers/fixtures.js';
 import { deliverGitHub, GITHUB_TEST_SECRET, signedDelivery } from './helpers/github-payloads.js';
 import { connectRedis } from './helpers/redis.js';
-import { OutageStarter, waitFor } from './helpers/webhook-outbox.js';
+import { commandsOf, OutageStarter, waitFor } from './helpers/webhook-outbox.js';
 import { startTestWebhookServer } from './helpers/webhook-server.js';
 
 const FORGEBOT_ID = 4242;
@@ -49,12 +47,6 @@ function assertTaken(response: { status: number; json: Record<string, unknown> }
   assert.equal(response.status, 202, what);
   // `queued` when the handover did not answer within the acknowledgement budget (load), handed over right after.
   assert.ok(response.json.status === 'accepted' || response.json.status === 'queued', `${what}: ${JSON.stringify(response.json)}`);
-}
-
-function commandsOf(starter: OutageStarter) {
-  return starter.calls
-    .filter((call) => call.kind === 'review' && call.signal.name === changeCommandSignal.name)
-    .map((call) => ({ op: call.op, subject: call.subject, command: ChangeCommand.parse(call.signal.args[0]) }));
 }
 
 describe('POST /webhook/github: comments', { skip: fixturesAvailable('github') ? false : 'needs the GitHub payloads in ../shared/fixtures/webhooks/github' }, () => {

@@ -4,12 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ChangeCommand } from '../src/domain/change-command.js';
 import type { WebhookServer } from '../src/webhooks/server.js';
-import { changeCommandSignal } from '../src/workflows/definitions.js';
 import { fixturesAvailable, loadFixture } from './helpers/fixtures.js';
 import { connectRedis } from './helpers/redis.js';
-import { OutageStarter, waitFor } from './helpers/webhook-outbox.js';
+import { commandsOf, OutageStarter, waitFor } from './helpers/webhook-outbox.js';
 import { deliver, startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 
 const FORGEBOT_ID = 4242;
@@ -43,13 +41,6 @@ const by = (id: number, username: string, extra: Partial<NoteJson['user']> = {})
   Object.assign(json.user, { id, username, ...extra });
   json.object_attributes.author_id = id;
 };
-
-/** The commands handed to review workflows, with the change each went to. */
-function commandsOf(starter: OutageStarter) {
-  return starter.calls
-    .filter((call) => call.kind === 'review' && call.signal.name === changeCommandSignal.name)
-    .map((call) => ({ op: call.op, subject: call.subject, command: ChangeCommand.parse(call.signal.args[0]) }));
-}
 
 describe('POST /webhook/gitlab: notes', { skip: fixturesAvailable('gitlab') ? false : 'needs the GitLab payloads in ../shared/fixtures/webhooks/gitlab' }, () => {
   let redis: Redis;

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { ChangeCommand } from '../../src/domain/change-command.js';
 import { workflowIdFor, type SubjectRef, type WorkflowKind } from '../../src/domain/subject-ref.js';
 import { kindSpec, workflowKinds } from '../../src/webhooks/workflow-kinds.js';
 import type { WorkflowSignal } from '../../src/webhooks/workflow-starter.js';
+import { changeCommandSignal } from '../../src/workflows/definitions.js';
 import { loadFixture } from './fixtures.js';
 import type { MutablePayload } from './gitlab-payload.js';
 import { RecordingStarter } from './recording-starter.js';
@@ -144,4 +146,11 @@ export async function startRedisServer(port: number): Promise<TestRedisServer> {
       await exited;
     },
   };
+}
+
+/** The commands the starter handed to review workflows, with the change each went to. */
+export function commandsOf(starter: OutageStarter) {
+  return starter.calls
+    .filter((call) => call.kind === 'review' && call.signal.name === changeCommandSignal.name)
+    .map((call) => ({ op: call.op, subject: call.subject, command: ChangeCommand.parse(call.signal.args[0]) }));
 }
