@@ -1,6 +1,6 @@
 import { activityInfo, Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { AgentOutput, AgentTask, type AnalysisResult, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
+import { AgentOutput, AgentTask, AnswerQuestion, type AnalysisResult, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
 import type { ReviewResult } from '../domain/finding.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { RepoSettings } from '../domain/review-settings.js';
@@ -63,7 +63,21 @@ export type AgentAssignment =
       repository: CheckoutSpec;
       goal: WorkGoal;
       contextClaim?: ClaimRef;
+    }
+  | {
+      role: 'answerer';
+      forge: 'gitlab' | 'github';
+      repositoryPath: string;
+      /** The change, base...head. */
+      repository: CheckoutSpec;
+      changedPaths: string[];
+      /** The question (AnswerQuestion, JSON) behind a claim check: a thread's notes stay out of workflow history. */
+      questionClaim: ClaimRef;
+      asker: string;
     };
+
+/** The answerer's share of the worker's limits: a person waits for it in a thread. */
+export const ANSWER_LIMITS = { maxTurns: 12, tokenBudget: 200_000 } as const;
 
 export interface RunAgentInput {
   assignment: AgentAssignment;
@@ -135,6 +149,12 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
     if (assignment.role === 'analyst') {
       const { role, subject, forge, repositoryPath, repository, goal, contextClaim } = assignment;
       return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), model: settings.model, limits };
+    }
+    if (assignment.role === 'answerer') {
+      const { role, forge, repositoryPath, repository, changedPaths, questionClaim, asker } = assignment;
+      const question = await getJson(deps.claims, questionClaim, AnswerQuestion);
+      const small = { ...limits, maxTurns: Math.min(limits.maxTurns, ANSWER_LIMITS.maxTurns), tokenBudget: Math.min(limits.tokenBudget, ANSWER_LIMITS.tokenBudget) };
+      return { role, forge, repositoryPath, repository, changedPaths, question, asker, model: settings.model, limits: small };
     }
     const { request, change } = assignment;
     return {

@@ -1,4 +1,4 @@
-import type { AgentOutput, AgentRoleName, FixVerification } from '../domain/agent-task.js';
+import type { AgentOutput, AgentRoleName, FeedbackDisposition, FixVerification } from '../domain/agent-task.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 
@@ -40,7 +40,18 @@ export interface AnalysisDigest {
   truncated: boolean;
 }
 
-export type AgentDigest = ReviewDigest | WorkDigest | AnalysisDigest;
+/** What the answerer's answer holds (the text stays behind the claim; postAnswer reads it). */
+export interface AnswerDigest {
+  role: 'answerer';
+  disposition?: FeedbackDisposition;
+  suggestion: boolean;
+  patch: boolean;
+  usage: TokenUsage;
+  costUsd?: number;
+  truncated: boolean;
+}
+
+export type AgentDigest = ReviewDigest | WorkDigest | AnalysisDigest | AnswerDigest;
 
 /** An agent run as workflow history keeps it: the claim check of the whole output, and its digest. */
 export interface StoredAgentRun<Role extends AgentRoleName = AgentRoleName> {
@@ -72,6 +83,18 @@ export function digestOf(output: AgentOutput): AgentDigest {
       usage: analysis.usage,
       ...(analysis.costUsd !== undefined ? { costUsd: analysis.costUsd } : {}),
       truncated: analysis.truncated,
+    };
+  }
+  if (output.role === 'answerer') {
+    const { answer } = output;
+    return {
+      role: 'answerer',
+      ...(answer.disposition ? { disposition: answer.disposition } : {}),
+      suggestion: answer.suggestion !== undefined,
+      patch: answer.patch !== undefined,
+      usage: answer.usage,
+      ...(answer.costUsd !== undefined ? { costUsd: answer.costUsd } : {}),
+      truncated: answer.truncated,
     };
   }
   const { work } = output;

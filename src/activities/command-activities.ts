@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AccessLevel } from '../domain/access-level.js';
-import type { ChangeCommand } from '../domain/change-command.js';
+import type { FeedbackDisposition } from '../domain/agent-task.js';
+import { verbOf, type ChangeCommand, type Noted, type ThreadReply } from '../domain/change-command.js';
+import type { ClaimRef } from '../domain/claim-ref.js';
+import type { AgentAssignment } from './agent-activities.js';
 import { repositoryOf, type ChangeRef } from '../domain/change-ref.js';
 import { DEFAULT_COMMAND_TRIGGER } from '../domain/command-parser.js';
 import type { ReviewRequest } from '../domain/review-request.js';
@@ -20,14 +23,42 @@ export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome } from './comma
 /** A decision from a comment: the gate is the one the owning workflow waits at (forwardDecision asks it). */
 export type CommentDecision = Omit<GateDecision, 'gate' | 'planVersion'>;
 
-/** What the review workflow does with a person's command (src/workflows/review/commands.ts). */
+export { verbOf, type Noted } from '../domain/change-command.js';
+
+/** What the answerer is asked for: explain or suggest (a command), or a reply in a finding thread. */
+export type AnswerAsk = { kind: 'command'; command: ChangeCommand } | { kind: 'reply'; reply: ThreadReply };
+
+/** What prepareAnswer found. */
+export type AnswerPreparation =
+  | {
+      kind: 'ready';
+      assignment: Extract<AgentAssignment, { role: 'answerer' }>;
+      /** A reply's finding (forgebot's own record of it). */
+      finding?: { fingerprint: string; title: string };
+    }
+  /** A reply in a thread that is not one of forgebot's findings: left alone, silently (no reaction, no answer). */
+  | { kind: 'not-ours' }
+  /** The command does not say what to answer (explain with no lines to explain): answered with how to ask. */
+  | { kind: 'unclear'; reason: string };
+
+/** What the review workflow does with a person's command (src/workflows/review/command-desk.ts). */
 export interface CommandActivities {
   /** An 👀 reaction on the note, at once: forgebot saw it. */
-  acknowledgeCommand(ref: ChangeRef, command: ChangeCommand): Promise<void>;
+  acknowledgeCommand(ref: ChangeRef, command: Noted): Promise<void>;
   /** The author's access now, through the forge's API, and whether it is enough for the verb. */
-  checkCommandAccess(ref: ChangeRef, command: ChangeCommand): Promise<CommandAccess>;
+  checkCommandAccess(ref: ChangeRef, command: Noted): Promise<CommandAccess>;
   /** The answer in the command's thread (or a note), worded and made safe here. */
-  answerCommand(ref: ChangeRef, command: ChangeCommand, answer: CommandAnswer): Promise<{ id: string }>;
+  answerCommand(ref: ChangeRef, command: Noted, answer: CommandAnswer): Promise<{ id: string }>;
+  /**
+   * The answerer's assignment for an ask: the change's head checked out, the lines to explain (a diff note's, or
+   * `path:line[-line]` in the argument), or (a reply) forgebot's finding and the thread so far, stored behind a claim.
+   */
+  prepareAnswer(ref: ChangeRef, ask: AnswerAsk): Promise<AnswerPreparation>;
+  /**
+   * Posts the answerer's stored answer in the ask's thread, rendered safe: a suggestion as a one-click suggestion only
+   * where it applies (the note's own lines, the head unchanged), else as a patch. Returns what a reply said of its finding.
+   */
+  postAnswer(ref: ChangeRef, ask: AnswerAsk, answer: ClaimRef): Promise<{ id: string; disposition?: FeedbackDisposition }>;
   /** The `decide` Update to the workflow that owns the change; its outcome or its validator's refusal. */
   forwardDecision(ref: ChangeRef, decision: CommentDecision, noteId: string): Promise<DecisionForwarded>;
   /** A review request from the change as the forge has it now (a command before any revision reached the workflow). */
@@ -71,19 +102,27 @@ export function createCommandActivities(deps: {
     async checkCommandAccess(ref, command) {
       return withTypedFailures(async () => {
         const level = await forgeFor(ref).accessLevel(repositoryOf(ref), { id: command.author.id, login: command.author.username });
-        return commandAccess(command.command.verb, level, approveAccess);
+        return commandAccess(verbOf(command), level, approveAccess);
       });
     },
 
     async answerCommand(ref, command, answer) {
       return withTypedFailures(() => {
-        const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: command.command.verb });
+        const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: verbOf(command) });
         return answerInThread(forgeFor(ref), ref, command, body);
       });
     },
 
     async forwardDecision(ref, decision, noteId) {
       return forwardDecision(deps.client, ref, decision, `comment:${ref.forge}:${noteId}`);
+    },
+
+    async prepareAnswer() {
+      throw ApplicationFailure.create({ type: 'ERR_NOT_IMPLEMENTED', message: 'prepareAnswer: being written', nonRetryable: true });
+    },
+
+    async postAnswer() {
+      throw ApplicationFailure.create({ type: 'ERR_NOT_IMPLEMENTED', message: 'postAnswer: being written', nonRetryable: true });
     },
 
     async describeChangeForReview(ref) {

@@ -118,8 +118,31 @@ export interface ChangeAuthor {
   merge(ref: ChangeRef, input: { sha: string; squash?: boolean; commitMessage?: string }): Promise<{ mergeSha?: string }>;
 }
 
+/** One note of a thread, as the forge has it. */
+export interface ThreadNoteRecord {
+  noteId: string;
+  /** The forge user id and username / login of its author. */
+  authorId: number;
+  author: string;
+  /** Written by forgebot's own account (by user id, never by name). */
+  byForgebot: boolean;
+  body: string;
+}
+
+/** One of forgebot's finding threads with everything said in it, oldest first (the finding's own note first). */
+export interface FindingThreadNotes {
+  finding: FindingThread;
+  notes: ThreadNoteRecord[];
+}
+
 /** Talks in a change's threads. */
 export interface Conversation {
+  /**
+   * The finding thread `threadId` names (as replyInThread takes it: a GitLab discussion id; a GitHub review comment id
+   * of any comment in the thread, or its review thread's node id), when it is one of forgebot's: its first note was
+   * written by forgebot's account and carries a finding's fingerprint marker. Undefined for any other thread.
+   */
+  findingThread?(ref: ChangeRef, threadId: string): Promise<FindingThreadNotes | undefined>;
   /** Replies in a discussion (GitLab discussion id) or review thread / comment (GitHub comment id). */
   replyInThread(ref: ChangeRef, threadId: string, body: string): Promise<{ id: string }>;
   /** Adds an emoji reaction (e.g. `eyes`, `+1`) to a note / comment; an existing identical reaction is not an error. */

@@ -108,7 +108,59 @@ export const AnalyzeTask = z.object({
 });
 export type AnalyzeTask = z.infer<typeof AnalyzeTask>;
 
-export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask, AnalyzeTask]);
+/** Lines of one file at the change's head (1-based, inclusive). */
+const LineSpan = z.object({ path: z.string().min(1).max(1_000), startLine: z.number().int().min(1), endLine: z.number().int().min(1) });
+
+/** forgebot's earlier finding, as it posted it (from forgebot's own record: its note's marker and text). */
+export const ThreadFindingContext = z.object({
+  fingerprint,
+  path: z.string().min(1).max(1_000),
+  line: z.number().int().positive(),
+  severity: z.string().max(20),
+  category: z.string().max(40),
+  title: z.string().min(1).max(200),
+  /** The finding note's text as forgebot posted it (markers removed). */
+  body: z.string().max(20_000),
+});
+export type ThreadFindingContext = z.infer<typeof ThreadFindingContext>;
+
+/** One note of a thread, oldest first: who wrote it (forgebot or a person) and what (untrusted, capped). */
+export const ThreadNote = z.object({ author: z.string().max(100), byForgebot: z.boolean(), body: z.string().max(5_000) });
+export type ThreadNote = z.infer<typeof ThreadNote>;
+
+/**
+ * What a person asked the answerer (all of it untrusted data but the kind): explain lines, suggest a change, or a
+ * reply in one of forgebot's finding threads (the finding and the thread so far, the reply last).
+ */
+export const AnswerQuestion = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('explain'), target: LineSpan, ask: z.string().max(2_000) }),
+  z.object({
+    kind: z.literal('suggest'),
+    /** The lines the command's note is on (a diff note), or named in it; absent: the model finds the place. */
+    target: LineSpan.optional(),
+    ask: z.string().min(1).max(2_000),
+  }),
+  z.object({ kind: z.literal('reply'), finding: ThreadFindingContext, thread: z.array(ThreadNote).min(1).max(50) }),
+]);
+export type AnswerQuestion = z.infer<typeof AnswerQuestion>;
+
+/** The answerer: reads the change's head and answers a person in a thread. Read-only tools; small budgets. */
+export const AnswerTask = z.object({
+  role: z.literal('answerer'),
+  forge: z.enum(['gitlab', 'github']),
+  repositoryPath: z.string().min(1),
+  /** The change: base...head (the head is what is explained and what a suggestion applies to). */
+  repository: CheckoutSpec,
+  changedPaths: z.array(z.string()).max(5_000),
+  question: AnswerQuestion,
+  /** Who asked (username / login): named in the answer, untrusted. */
+  asker: z.string().min(1).max(100),
+  model: z.string().min(1),
+  limits: AgentLimits,
+});
+export type AnswerTask = z.infer<typeof AnswerTask>;
+
+export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask, AnalyzeTask, AnswerTask]);
 export type AgentTask = z.infer<typeof AgentTask>;
 export type AgentRoleName = AgentTask['role'];
 
@@ -116,6 +168,38 @@ export type AgentRoleName = AgentTask['role'];
 export function taskRepositoryPath(task: AgentTask): string {
   return task.role === 'reviewer' ? task.request.ref.projectPath : task.repositoryPath;
 }
+
+/**
+ * What a person's reply in a finding thread says of the finding: `fixed` (they changed the code), `wont-fix` (a real
+ * issue they accept), `false-positive` (forgebot was wrong), `disputed` (they disagree; forgebot keeps its view and says
+ * why), `question` (they ask about it). `wont-fix` and `false-positive` keep it from being raised again on the change.
+ */
+export const FeedbackDisposition = z.enum(['fixed', 'wont-fix', 'false-positive', 'disputed', 'question']);
+export type FeedbackDisposition = z.infer<typeof FeedbackDisposition>;
+
+/** A replacement for lines of one file at the head, checked by the runner against its checkout (applies cleanly). */
+export const CheckedSuggestion = LineSpan.extend({ replacement: z.string().max(20_000) });
+export type CheckedSuggestion = z.infer<typeof CheckedSuggestion>;
+
+/** The answerer's answer (model output: untrusted when shown; the runner checked the suggestion and the patch). */
+export const AnswerResult = z.object({
+  /** The answer in Markdown, to be rendered safe. */
+  answer: z.string().min(1).max(20_000),
+  /** suggest, one place: applies at `headSha` to exactly those lines. */
+  suggestion: CheckedSuggestion.optional(),
+  /** suggest, several places (or lines a suggestion cannot cover): a unified diff that `git apply --check`s at the head. */
+  patch: z.string().max(50_000).optional(),
+  /** reply: what the person's words say about the finding. */
+  disposition: FeedbackDisposition.optional(),
+  /** The head the answer read. */
+  headSha: z.string().min(7),
+  model: z.string(),
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative().optional(),
+  stoppedBy: StopCause.optional(),
+  truncated: z.boolean().default(false),
+});
+export type AnswerResult = z.infer<typeof AnswerResult>;
 
 /** The runner's own check of a fix: the declared test command before (test files only) and after (the whole patch). */
 export const FixVerification = z.object({
@@ -173,6 +257,7 @@ export const AgentOutput = z.discriminatedUnion('role', [
   z.object({ role: z.literal('reviewer'), review: ReviewResult }),
   z.object({ role: z.literal('implementer'), work: ImplementResult }),
   z.object({ role: z.literal('analyst'), analysis: AnalysisResult }),
+  z.object({ role: z.literal('answerer'), answer: AnswerResult }),
 ]);
 export type AgentOutput = z.infer<typeof AgentOutput>;
 export type OutputOf<Role extends AgentRoleName> = Extract<AgentOutput, { role: Role }>;

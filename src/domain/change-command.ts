@@ -65,3 +65,23 @@ export const ChangeCommand = z.object({
   deliveryId: z.string().max(200).optional(),
 });
 export type ChangeCommand = z.infer<typeof ChangeCommand>;
+
+/**
+ * A person's note without a command in a thread on the diff (GitLab: a note of a diff discussion; GitHub: a review
+ * comment that replies to another). It may answer one of forgebot's finding threads: the review workflow finds out
+ * through the forge's API (the thread's first note must be forgebot's own, by user id) before it does anything.
+ */
+export const ThreadReply = ChangeCommand.omit({ command: true }).extend({
+  threadId: z.string().min(1).max(80),
+  /** The note's text (untrusted), capped. */
+  body: z.string().min(1).max(10_000),
+});
+export type ThreadReply = z.infer<typeof ThreadReply>;
+
+/** A note forgebot answers: a command, or a reply (no command) in a diff thread. */
+export type Noted = ChangeCommand | ThreadReply;
+
+/** The verb a note asks for (`reply` for a reply without a command). */
+export function verbOf(noted: Noted): CommandVerb | 'reply' {
+  return 'command' in noted ? noted.command.verb : 'reply';
+}

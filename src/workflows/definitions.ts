@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ChangeClosed, ReviewRequest } from '../domain/review-request.js';
-import type { ChangeCommand, CommandVerb } from '../domain/change-command.js';
+import type { FeedbackDisposition } from '../domain/agent-task.js';
+import type { ChangeCommand, CommandVerb, ThreadReply } from '../domain/change-command.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 
@@ -27,9 +28,28 @@ export const cancelReviewSignal = defineSignal<[OperatorCancel]>('cancelReview')
  */
 export const changeCommandSignal = defineSignal<[ChangeCommand]>('changeCommand');
 
+/**
+ * A person's note without a command in a diff thread (the webhook sends it only to a review workflow that exists).
+ * When the thread is one of forgebot's findings, the answerer answers there and the workflow records what the person
+ * said of the finding (FindingFeedback); any other thread is left alone, silently.
+ */
+export const threadReplySignal = defineSignal<[ThreadReply]>('threadReply');
+
+/** What a person said of one of forgebot's findings, as the answerer read their reply (the review workflow's status). */
+export interface FindingFeedback {
+  fingerprint: string;
+  disposition: FeedbackDisposition;
+  /** Who said it (username / login, forge user id), in which note, when the workflow took it (ISO). */
+  by: string;
+  userId: number;
+  noteId: string;
+  at: string;
+}
+
 /** The last command a person gave on the change, and what came of it (the review workflow's status). */
 export interface CommandRecord {
-  verb: CommandVerb;
+  /** `reply`: a note without a command in one of forgebot's finding threads. */
+  verb: CommandVerb | 'reply';
   /** The author's username (GitLab) or login (GitHub), and their forge user id. */
   by: string;
   userId: number;
@@ -46,6 +66,10 @@ export interface CarriedCommands {
   seenNotes: string[];
   /** The reviews asked for by command within the rate limit's window: who (forge user id) and when (epoch ms). */
   reviewAsks: Array<{ by: number; at: number }>;
+  /** The answers asked for (explain, suggest, replies) within their rate limit's window. */
+  answerAsks?: Array<{ by: number; at: number }>;
+  /** What people said of forgebot's findings (the latest per finding, bounded). */
+  feedback?: FindingFeedback[];
 }
 
 export type ReviewPhase = 'waiting' | 'debouncing' | 'reviewing' | 'publishing' | 'failed' | 'closed';
@@ -78,6 +102,11 @@ export interface ReviewStatus {
   paused?: boolean;
   /** The last command taken on the change (`/claude …` in a comment). */
   lastCommand?: CommandRecord;
+  /**
+   * What people said of forgebot's findings in their threads, latest per finding: `wont-fix` and `false-positive`
+   * ones are not raised again on this change.
+   */
+  findingFeedback?: FindingFeedback[];
 }
 export const statusQuery = defineQuery<ReviewStatus>('status');
 

@@ -4,7 +4,7 @@
 import type { CommandActivities, CommandAnswer, CommentDecision } from '../../src/activities/command-activities.js';
 import type { Forge } from '../../src/activities/forge.js';
 import type { AccessLevel } from '../../src/domain/access-level.js';
-import type { ChangeCommand } from '../../src/domain/change-command.js';
+import { verbOf, type ChangeCommand } from '../../src/domain/change-command.js';
 import type { World } from './replay-world.js';
 import { sha } from './replay-world.js';
 
@@ -92,7 +92,7 @@ export class CommandFakes {
       },
       checkCommandAccess: async (_ref, command) => {
         const level = this.access.get(command.author.id) ?? 'none';
-        const verb = command.command.verb;
+        const verb = verbOf(command);
         const needed: AccessLevel = verb === 'approve' || verb === 'reject' ? 'maintain' : verb === 'help' ? 'read' : 'write';
         return { level, needed, allowed: rank.indexOf(level) >= rank.indexOf(needed) };
       },
@@ -105,6 +105,8 @@ export class CommandFakes {
         return { kind: 'taken', workflowId: 'sentry-fix:acme:1', outcome: { gate: 'merge', decision: decision.decision, next: 'marking the change ready for review' } };
       },
       describeChangeForReview: async (ref) => ({ ...this.world.request(this.world.head), ref }),
+      prepareAnswer: async () => ({ kind: 'unclear', reason: 'the replay world has no answerer' }),
+      postAnswer: async () => ({ id: 'none' }),
     };
   }
 }

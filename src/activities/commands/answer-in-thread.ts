@@ -17,7 +17,7 @@ export function answerPlace(ref: ChangeRef, command: Pick<ChangeCommand, 'noteId
   return { note: true };
 }
 
-export async function answerInThread(forge: Talking, ref: ChangeRef, command: ChangeCommand, body: string): Promise<{ id: string }> {
+export async function answerInThread(forge: Talking, ref: ChangeRef, command: Pick<ChangeCommand, 'noteId' | 'noteKind' | 'threadId'>, body: string): Promise<{ id: string }> {
   const place = answerPlace(ref, command);
   return 'thread' in place ? forge.replyInThread(ref, place.thread, body) : forge.postNote(ref, body);
 }

@@ -10,11 +10,15 @@ export interface CommandAccess {
 }
 
 /** The access a verb needs: the defaults, with the gates' own (COMMAND_APPROVE_ACCESS, default `maintain`). */
-export function neededAccess(verb: CommandVerb, approveAccess: AccessLevel = 'maintain'): AccessLevel {
+export function neededAccess(verb: CommandVerb | 'reply', approveAccess: AccessLevel = 'maintain'): AccessLevel {
+  if (verb === 'reply') return REPLY_ACCESS;
   return verb === 'approve' || verb === 'reject' ? approveAccess : DEFAULT_COMMAND_ACCESS[verb];
 }
 
-export function commandAccess(verb: CommandVerb, level: AccessLevel, approveAccess?: AccessLevel): CommandAccess {
+/** A reply in a finding thread costs model tokens and may keep a finding from being raised again: write, as `explain`. */
+export const REPLY_ACCESS: AccessLevel = 'write';
+
+export function commandAccess(verb: CommandVerb | 'reply', level: AccessLevel, approveAccess?: AccessLevel): CommandAccess {
   const needed = neededAccess(verb, approveAccess);
   return { level, needed, allowed: hasAccess(level, needed) };
 }

@@ -31,11 +31,19 @@ export type CommandAnswer =
   /** Something forgebot needed could not be done (the access check, forwarding a decision): the command did not run. */
   | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision'; reason: string }
   | { kind: 'help'; unknownVerb?: string }
+  /** Histories from before the answerer: explain and suggest were not available. */
   | { kind: 'not-available'; verb: 'explain' | 'suggest' }
+  /** The command does not say what to answer (e.g. explain with no lines): how to ask. */
+  | { kind: 'unclear'; verb: 'explain' | 'suggest'; reason: string }
+  /** A review is running on the agent queue (one job at a time): the answer follows it. */
+  | { kind: 'answer-waits'; sha: string }
+  /** The answerer failed (after retries) or stopped before it answered. */
+  | { kind: 'answer-failed'; reason: string }
   | { kind: 'paused'; already: boolean }
   /** `reviewing`: the newest revision, remembered while paused, is reviewed now. */
   | { kind: 'resumed'; already: boolean; reviewing?: string }
-  | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number }
+  /** `what`: reviews on request (absent in older histories) or answers (explain, suggest, replies). */
+  | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number; what?: 'reviews' | 'answers' }
   | { kind: 'review-running'; sha: string }
   | { kind: 'review-done'; full: boolean; outcome: ReviewNowOutcome }
   | { kind: 'decision'; result: DecisionForwarded };
@@ -100,6 +108,12 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
       return renderHelp({ forge: ref.forge, trigger, approveAccess: context.approveAccess, ...(answer.unknownVerb !== undefined ? { unknownVerb: answer.unknownVerb } : {}) });
     case 'not-available':
       return `${command(answer.verb)} is not available yet: it needs forgebot's answering agent, which this version does not have. ${command('review')} reviews the ${change} now.`;
+    case 'unclear':
+      return `${command(answer.verb)}: ${untrusted(answer.reason)} ${answer.verb === 'explain' ? `Write it on a line of the diff, or name the lines: ${codeSpan(`${trigger} explain src/app.ts:10-20`)}.` : `Write it on the lines to change, or name them: ${codeSpan(`${trigger} suggest src/app.ts:10-20 use a Map here`)}.`}`;
+    case 'answer-waits':
+      return `forgebot is reviewing ${short(answer.sha)} right now; your answer comes when that review ends (forgebot's agent runs one job at a time).`;
+    case 'answer-failed':
+      return `forgebot could not answer: ${untrusted(answer.reason)} Try again in a while.`;
     case 'paused':
       return answer.already
         ? `Automatic reviews of this ${change} were already paused. ${command('resume')} turns them back on.`
@@ -110,7 +124,9 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
     }
     case 'rate-limited': {
       const who = answer.scope === 'person' ? 'you asked for' : `this ${change} had`;
-      return `Not reviewed: ${who} ${answer.limit} reviews on request in the last ${answer.windowMinutes} minutes, the most forgebot runs. Try again in about ${answer.retryInMinutes} minute${answer.retryInMinutes === 1 ? '' : 's'}; pushes are still reviewed as usual.`;
+      const again = `Try again in about ${answer.retryInMinutes} minute${answer.retryInMinutes === 1 ? '' : 's'}`;
+      if (answer.what === 'answers') return `Not answered: ${who} ${answer.limit} answers (explain, suggest, replies to findings) in the last ${answer.windowMinutes} minutes, the most forgebot gives. ${again}.`;
+      return `Not reviewed: ${who} ${answer.limit} reviews on request in the last ${answer.windowMinutes} minutes, the most forgebot runs. ${again}; pushes are still reviewed as usual.`;
     }
     case 'review-running':
       return `A review of ${short(answer.sha)} is running now; its findings are posted when it ends. ${command('review full')} afterwards reviews the whole ${change} again.`;

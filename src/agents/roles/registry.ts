@@ -5,6 +5,7 @@ import { redactDeep } from '../../domain/redact.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../model-client.js';
 import { runImplementer } from './implementer/run.js';
 import { runAnalyst } from './analyst/run.js';
+import { runAnswerer } from './answerer/run.js';
 import { runReview } from './reviewer/run.js';
 
 export interface RoleRunContext {
@@ -31,5 +32,7 @@ export async function runAgentTask(task: AgentTask, context: RoleRunContext): Pr
     }
     case 'analyst':
       return { role: 'analyst', analysis: redactDeep(await runAnalyst(task, context.secrets, context.workspace, context.log, client), known) };
+    case 'answerer':
+      return { role: 'answerer', answer: redactDeep(await runAnswerer(task, context.secrets, context.workspace, context.log, client), known) };
   }
 }
