@@ -21,6 +21,7 @@ import { CancellableStep } from './shared/cancellable-step.js';
 import { createPhaseTracker } from './shared/phase-tracker.js';
 import { reportFailureSafely } from './shared/report-failure.js';
 import { CommandDesk, type ReviewOrder } from './review/command-desk.js';
+import { withDismissedFindings } from './review/finding-feedback.js';
 
 const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
 
@@ -171,7 +172,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
    * ended (undefined: a draft left alone).
    */
   async function review(request: ReviewRequest, settings: RunSettings, generic: boolean, order?: ReviewOrder): Promise<ReviewNowOutcome | undefined> {
-    const change = await forge.fetchChange(ref, order?.full ? undefined : status.lastReviewedSha);
+    // Findings people marked won't fix or false positive in their threads are not raised again.
+    const change = withDismissedFindings(await forge.fetchChange(ref, order?.full ? undefined : status.lastReviewedSha), desk.dismissedFindings());
     if (change.state !== 'opened') {
       closed ??= { reason: change.state === 'merged' ? 'merged' : 'closed' };
       return { kind: 'closed', state: closed.reason };

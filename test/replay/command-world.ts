@@ -4,7 +4,8 @@
 import type { CommandActivities, CommandAnswer, CommentDecision } from '../../src/activities/command-activities.js';
 import type { Forge } from '../../src/activities/forge.js';
 import type { AccessLevel } from '../../src/domain/access-level.js';
-import { verbOf, type ChangeCommand } from '../../src/domain/change-command.js';
+import type { FeedbackDisposition } from '../../src/domain/agent-task.js';
+import { verbOf, type ChangeCommand, type ThreadReply } from '../../src/domain/change-command.js';
 import type { World } from './replay-world.js';
 import { sha } from './replay-world.js';
 
@@ -26,6 +27,11 @@ export function commandNote(author: Person, text: string, noteId = `n${++notes}`
     author,
     noteUrl: `http://forge.test/group/app/-/merge_requests/7#note_${noteId}`,
   };
+}
+
+/** A reply without a command in thread `threadId` (a GitLab discussion on a.ts). */
+export function threadReply(author: Person, threadId: string, body: string, noteId = `n${++notes}`): ThreadReply {
+  return { noteId, noteKind: 'note', threadId, place: { kind: 'diff', path: 'a.ts', line: 1 }, author, body, noteUrl: `http://forge.test/group/app/-/merge_requests/7#note_${noteId}` };
 }
 
 /** The note a thread id answers (threads are `thread-<note id>`, as commandNote makes them). */
@@ -77,6 +83,12 @@ export class CommandFakes {
   acknowledged: string[] = [];
   answers: Array<{ noteId: string; answer: CommandAnswer }> = [];
   decisions: CommentDecision[] = [];
+  /** forgebot's finding threads, by thread id: a reply elsewhere is not forgebot's business. */
+  findingThreads = new Map<string, { fingerprint: string; title: string }>();
+  /** What the answerer reads from a reply, by note id (none: no disposition). */
+  dispositions = new Map<string, FeedbackDisposition>();
+  /** Notes the answerer's answer was posted to, in order. */
+  posted: string[] = [];
 
   constructor(private readonly world: World) {}
 
@@ -105,8 +117,28 @@ export class CommandFakes {
         return { kind: 'taken', workflowId: 'sentry-fix:acme:1', outcome: { gate: 'merge', decision: decision.decision, next: 'marking the change ready for review' } };
       },
       describeChangeForReview: async (ref) => ({ ...this.world.request(this.world.head), ref }),
-      prepareAnswer: async () => ({ kind: 'unclear', reason: 'the replay world has no answerer' }),
-      postAnswer: async () => ({ id: 'none' }),
+      prepareAnswer: async (ref, ask) => {
+        const finding = ask.kind === 'reply' ? this.findingThreads.get(ask.reply.threadId) : undefined;
+        if (ask.kind === 'reply' && !finding) return { kind: 'not-ours' };
+        if (ask.kind === 'command' && ask.command.command.argument.trim() === '') return { kind: 'unclear', reason: 'no lines were named.' };
+        const noted = ask.kind === 'reply' ? ask.reply : ask.command;
+        const assignment = {
+          role: 'answerer' as const,
+          forge: ref.forge,
+          repositoryPath: ref.projectPath,
+          repository: { cloneUrl: 'file:///nowhere', baseSha: sha(0), headSha: this.world.head },
+          changedPaths: ['a.ts'],
+          questionClaim: { store: 'file' as const, key: `answer-question.${noted.noteId}`, sha256: '0'.repeat(64), bytes: 2 },
+          asker: noted.author.username,
+        };
+        return { kind: 'ready', assignment, ...(finding ? { finding } : {}) };
+      },
+      postAnswer: async (_ref, ask) => {
+        const noteId = ask.kind === 'reply' ? ask.reply.noteId : ask.command.noteId;
+        this.posted.push(noteId);
+        const disposition = this.dispositions.get(noteId);
+        return { id: `answer-${this.posted.length}`, ...(disposition ? { disposition } : {}) };
+      },
     };
   }
 }

@@ -56,7 +56,12 @@ export function genericActivities(world: World, settings: () => RunSettings, cla
   const agent: Pick<AgentActivities, 'runAgent'> = {
     runAgent: async ({ assignment }) => {
       world.calls.push('runAgent');
-      if (assignment.role !== 'reviewer') throw new Error(`this world only reviews, not ${assignment.role}`);
+      if (assignment.role === 'answerer') {
+        const usage = { inputTokens: 5, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 1 };
+        const output = { role: 'answerer', answer: { answer: `an answer for ${assignment.asker}`, headSha: assignment.repository.headSha, model: 'fake', usage, truncated: false } } satisfies AgentOutput;
+        return { claim: await putJson(claims, outputClaimKind(output.role), output), digest: digestOf(output) };
+      }
+      if (assignment.role !== 'reviewer') throw new Error(`this world only reviews and answers, not ${assignment.role}`);
       const output = { role: 'reviewer', review: await world.review(assignment.change) } satisfies AgentOutput;
       return { claim: await putJson(claims, outputClaimKind(output.role), output), digest: digestOf(output) };
     },

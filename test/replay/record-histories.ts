@@ -57,8 +57,8 @@ type Commands = import('./command-world.js').CommandFakes;
 /** The command fakes and note maker of the current code (loaded only then, like genericFor's). */
 async function commandsFor(mode: Mode, world: World) {
   if (mode === 'legacy') return undefined;
-  const { CommandFakes, commandNote } = await import('./command-world.js');
-  return { fakes: new CommandFakes(world), note: commandNote };
+  const { CommandFakes, commandNote, threadReply } = await import('./command-world.js');
+  return { fakes: new CommandFakes(world), note: commandNote, reply: threadReply };
 }
 
 /** The fakes of the current code's activities, sharing one claim store. Loaded only when needed: these modules do not

@@ -21,6 +21,8 @@ export class World {
   calls: string[] = [];
   fetched: string[] = [];
   reviewsStarted: string[] = [];
+  /** The fingerprints each review was told not to raise again (resolved, or dismissed by people), in order. */
+  resolvedSeen: string[][] = [];
   reviewsCancelled: string[] = [];
   published: string[] = [];
   failures: string[] = [];
@@ -71,6 +73,7 @@ export class World {
   /** What the reviewer agent does with `change`, whichever activity (runReviewAgent, runAgent) asked. */
   async review(change: ChangeState): Promise<ReviewResult> {
     this.reviewsStarted.push(change.headSha);
+    this.resolvedSeen.push([...(change.review?.resolvedFingerprints ?? [])]);
     if (this.unauthorized.has(change.headSha)) {
       throw ApplicationFailure.create({ type: 'ERR_MODEL_UNAUTHORIZED', message: '401 invalid x-api-key', nonRetryable: true });
     }

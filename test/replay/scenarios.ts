@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { reviewWorkflow } from '../../src/workflows/review.js';
-import { cancelReviewSignal, changeClosedSignal, type ReviewStatus, type RunSettings } from '../../src/workflows/definitions.js';
-import type { ChangeCommand } from '../../src/domain/change-command.js';
+import { cancelReviewSignal, changeClosedSignal, threadReplySignal, type ReviewStatus, type RunSettings } from '../../src/workflows/definitions.js';
+import type { ChangeCommand, ThreadReply } from '../../src/domain/change-command.js';
 import type { CommandFakes, Person } from './command-world.js';
 import { sha, type World } from './replay-world.js';
 
@@ -26,6 +26,8 @@ export interface Drive {
     note(author: Person, text: string, noteId?: string): ChangeCommand;
     /** Delivers it as the webhook does (signal-with-start). */
     say(command: ChangeCommand): Promise<ChangeCommand>;
+    /** A reply without a command in a thread (delivered as a plain `threadReply` signal, as the webhook does). */
+    reply(author: Person, threadId: string, body: string, noteId?: string): ThreadReply;
   };
 }
 
@@ -186,6 +188,42 @@ export const scenarios: Record<string, Scenario> = {
       const kinds = fakes.answers.map(({ answer }) => (answer.kind === 'refused' ? `refused:${answer.needed}` : answer.kind));
       assert.deepEqual(kinds, ['help', 'paused', 'refused:write', 'resumed', 'review-done', 'refused:maintain', 'decision', 'not-available']);
       return { 'review-commands': handle };
+    },
+  },
+  // The answerer (answerer patch): explain answered, explain with nothing to explain, a reply in a person's own
+  // thread left alone, a reader's reply refused, a "won't fix" reply recorded → the next review is told not to raise
+  // that finding again → merged.
+  'review-answers': {
+    run: async ({ world, push, status, until, commands }) => {
+      assert.ok(commands, 'the answers scenario needs the current code');
+      const { fakes, note, say, reply } = commands;
+      const [dev, gus] = [{ id: 30, username: 'dev' }, { id: 10, username: 'gus' }];
+      fakes.access.set(dev.id, 'write').set(gus.id, 'read');
+      fakes.findingThreads.set('finding-thread', { fingerprint: 'abcd1234', title: 'Unchecked null' });
+      const handle = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(handle)).lastReviewedSha === sha(1));
+      const explain = await say(note(dev, 'explain a.ts:1'));
+      await until('explain answered', () => fakes.posted.includes(explain.noteId));
+      const vague = await say(note(dev, 'explain'));
+      await until('vague explain answered', () => fakes.answersTo(vague.noteId).length > 0);
+      const theirs = reply(dev, 'their-thread', 'a note between people');
+      await handle.signal(threadReplySignal, theirs);
+      const refused = reply(gus, 'finding-thread', 'why?');
+      await handle.signal(threadReplySignal, refused);
+      await until('the reader refused', () => fakes.answersTo(refused.noteId).length > 0);
+      const wontFix = reply(dev, 'finding-thread', "won't fix: by design");
+      fakes.dispositions.set(wontFix.noteId, 'wont-fix');
+      await handle.signal(threadReplySignal, wontFix);
+      await until('the feedback recorded', async () => (await status(handle)).findingFeedback?.[0]?.disposition === 'wont-fix');
+      await push(sha(2));
+      await until('sha2 reviewed', async () => (await status(handle)).lastReviewedSha === sha(2));
+      await closeAndWait(handle, 'merged');
+      assert.deepEqual(world.resolvedSeen, [[], ['abcd1234']], 'the second review is told not to raise the dismissed finding');
+      assert.deepEqual(fakes.posted, [explain.noteId, wontFix.noteId]);
+      assert.equal(fakes.acknowledged.includes(theirs.noteId), false, "a person's own thread: not even a reaction");
+      const kinds = fakes.answers.map(({ answer }) => (answer.kind === 'refused' ? `refused:${answer.needed}` : answer.kind));
+      assert.deepEqual(kinds, ['unclear', 'refused:write']);
+      return { 'review-answers': handle };
     },
   },
 };

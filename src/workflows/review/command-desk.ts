@@ -1,12 +1,14 @@
 import { condition, isCancellation, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CommandActivities, CommandAnswer, CommentDecision, ReviewNowOutcome } from '../../activities/command-activities.js';
 import { PERMANENT_ERROR_TYPES } from '../../activities/permanent-errors.js';
-import type { ChangeCommand } from '../../domain/change-command.js';
+import { verbOf, type ChangeCommand, type Noted, type ThreadReply } from '../../domain/change-command.js';
 import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ReviewRequest } from '../../domain/review-request.js';
 import { unknownVerbOf } from '../../domain/command-parser.js';
-import { changeCommandSignal, type CarriedCommands, type ReviewStatus } from '../definitions.js';
+import { changeCommandSignal, threadReplySignal, type CarriedCommands, type ReviewStatus } from '../definitions.js';
 import { failureReason } from '../failure-reason.js';
+import { answerTurn, ANSWER_ASK_LIMITS, type AnswerDeskPort } from './answer-turn.js';
+import { FindingFeedbackBook } from './finding-feedback.js';
 import { rateVerdict, recentAsks, REVIEW_ASK_LIMITS, type ReviewAsk } from './review-rate-limit.js';
 
 /**
@@ -14,6 +16,11 @@ import { rateVerdict, recentAsks, REVIEW_ASK_LIMITS, type ReviewAsk } from './re
  * changeCommand signal (no handler), so on replay a command there is left alone, as it was.
  */
 export const CHANGE_COMMANDS_PATCH = 'change-commands';
+/**
+ * explain and suggest answered by the answerer agent (histories recorded before it answered "not available yet"), and
+ * replies in forgebot's finding threads answered and their word on the finding kept.
+ */
+export const ANSWERS_PATCH = 'answerer';
 
 /** A person waits for these: quick retries, and a bound well under a minute or two. */
 const commands = proxyActivities<CommandActivities>({
@@ -30,7 +37,8 @@ export interface ReviewOrder {
   full: boolean;
 }
 
-const noteKey = (command: ChangeCommand) => `${command.noteKind}:${command.noteId}`;
+const noteKey = (noted: Noted) => `${noted.noteKind}:${noted.noteId}`;
+const isReply = (noted: Noted): noted is ThreadReply => !('command' in noted);
 
 /**
  * The review workflow's commands: each is acknowledged at once (a reaction), its author's access checked through the
@@ -38,9 +46,13 @@ const noteKey = (command: ChangeCommand) => `${command.noteKind}:${command.noteI
  * loop takes at its next turn (and answers when that review ends).
  */
 export class CommandDesk {
-  private readonly queue: ChangeCommand[] = [];
+  private readonly queue: Noted[] = [];
   private readonly seen: string[];
   private asks: ReviewAsk[];
+  /** Answers asked for (explain, suggest, replies) within their window. */
+  private readonly answerAsks: ReviewAsk[];
+  /** What people said of forgebot's findings. */
+  readonly feedback: FindingFeedbackBook;
   private order: ReviewOrder | undefined;
   /** Activities under way (acknowledgements, the command being taken). */
   private inFlight = 0;
@@ -54,7 +66,11 @@ export class CommandDesk {
   ) {
     this.seen = [...(carried?.seenNotes ?? [])];
     this.asks = [...(carried?.reviewAsks ?? [])];
+    this.answerAsks = [...(carried?.answerAsks ?? [])];
+    this.feedback = new FindingFeedbackBook([...(carried?.feedback ?? [])]);
+    if (carried?.feedback?.length) status.findingFeedback = this.feedback.all();
     setHandler(changeCommandSignal, (command) => this.receive(command));
+    setHandler(threadReplySignal, (reply) => this.receiveReply(reply));
     void this.takeInTurn();
   }
 
@@ -109,8 +125,38 @@ export class CommandDesk {
 
   /** What continue-as-new carries; undefined when no command was ever taken (the input stays as it was). */
   carried(now: number): CarriedCommands | undefined {
-    if (this.seen.length === 0 && this.asks.length === 0) return undefined;
-    return { seenNotes: [...this.seen], reviewAsks: recentAsks(this.asks, now) };
+    const answerAsks = recentAsks(this.answerAsks, now, ANSWER_ASK_LIMITS);
+    const feedback = this.feedback.all();
+    if (this.seen.length === 0 && this.asks.length === 0 && answerAsks.length === 0 && feedback.length === 0) return undefined;
+    return {
+      seenNotes: [...this.seen],
+      reviewAsks: recentAsks(this.asks, now),
+      ...(answerAsks.length > 0 ? { answerAsks } : {}),
+      ...(feedback.length > 0 ? { feedback } : {}),
+    };
+  }
+
+  /** Fingerprints of the findings people marked won't fix or false positive: not raised again on this change. */
+  dismissedFindings(): string[] {
+    return this.feedback.dismissed();
+  }
+
+  /** Queues a note not seen before; false for a redelivery. */
+  private enqueue(noted: Noted): boolean {
+    const key = noteKey(noted);
+    if (this.seen.includes(key)) {
+      log.info('a note already taken was delivered again: ignored', { note: key });
+      return false;
+    }
+    this.seen.push(key);
+    if (this.seen.length > SEEN_NOTES) this.seen.splice(0, this.seen.length - SEEN_NOTES);
+    this.queue.push(noted);
+    return true;
+  }
+
+  /** A reply without a command: acknowledged only once its thread proves to be one of forgebot's findings. */
+  private receiveReply(reply: ThreadReply): void {
+    this.enqueue(reply);
   }
 
   private receive(command: ChangeCommand): void {
@@ -118,14 +164,8 @@ export class CommandDesk {
       log.warn('a command recorded before commands were handled is left alone', { verb: command.command.verb });
       return;
     }
+    if (!this.enqueue(command)) return;
     const key = noteKey(command);
-    if (this.seen.includes(key)) {
-      log.info('a command already taken was delivered again: ignored', { note: key });
-      return;
-    }
-    this.seen.push(key);
-    if (this.seen.length > SEEN_NOTES) this.seen.splice(0, this.seen.length - SEEN_NOTES);
-    this.queue.push(command);
     // At once, whatever is being taken meanwhile: the person sees forgebot saw it.
     void this.tracked(() => commands.acknowledgeCommand(this.ref, command)).catch((error: unknown) => {
       log.warn('could not acknowledge a command', { note: key, reason: failureReason(error) });
@@ -144,30 +184,72 @@ export class CommandDesk {
   private async takeInTurn(): Promise<never> {
     for (;;) {
       await condition(() => this.queue.length > 0);
-      const command = this.queue.shift();
-      if (!command) continue;
+      const noted = this.queue.shift();
+      if (!noted) continue;
       try {
-        await this.tracked(() => this.take(command));
+        await this.tracked(() => (isReply(noted) ? this.takeReply(noted) : this.take(noted)));
       } catch (error) {
         if (isCancellation(error)) throw error;
-        log.warn('a command failed', { verb: command.command.verb, reason: failureReason(error) });
+        log.warn('a command failed', { verb: verbOf(noted), reason: failureReason(error) });
       }
     }
   }
 
-  private record(command: ChangeCommand, result: string): void {
-    const { author, command: parsed, noteId } = command;
-    this.status.lastCommand = { verb: parsed.verb, by: author.username, userId: author.id, noteId, at: new Date().toISOString(), result };
+  private record(noted: Noted, result: string): void {
+    const { author, noteId } = noted;
+    this.status.lastCommand = { verb: verbOf(noted), by: author.username, userId: author.id, noteId, at: new Date().toISOString(), result };
   }
 
   /** Answers; a failure to answer (after retries) is logged: the command itself was taken. */
-  private async answer(command: ChangeCommand, answer: CommandAnswer): Promise<void> {
+  private async answer(noted: Noted, answer: CommandAnswer): Promise<void> {
     try {
-      await commands.answerCommand(this.ref, command, answer);
+      await commands.answerCommand(this.ref, noted, answer);
     } catch (error) {
       if (isCancellation(error)) throw error;
-      log.warn('could not answer a command', { verb: command.command.verb, answer: answer.kind, reason: failureReason(error) });
+      log.warn('could not answer a command', { verb: verbOf(noted), answer: answer.kind, reason: failureReason(error) });
     }
+  }
+
+  /** What an answer's turn uses of the desk. */
+  private answerPort(): AnswerDeskPort {
+    return { ref: this.ref, status: this.status, feedback: this.feedback, asks: this.answerAsks, record: (noted, result) => this.record(noted, result), answer: (noted, answer) => this.answer(noted, answer) };
+  }
+
+  /**
+   * A reply in a diff thread: nothing at all unless the thread is one of forgebot's findings (forge API, forgebot's
+   * own first note); then acknowledged, its author's access checked, and answered there.
+   */
+  private async takeReply(reply: ThreadReply): Promise<void> {
+    const ask = { kind: 'reply', reply } as const;
+    let prepared: Awaited<ReturnType<CommandActivities['prepareAnswer']>>;
+    try {
+      prepared = await commands.prepareAnswer(this.ref, ask);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // Whether it is forgebot's thread is unknown: saying nothing beats answering a person's own thread.
+      log.warn('could not read the thread of a reply', { note: reply.noteId, reason: failureReason(error) });
+      return;
+    }
+    if (prepared.kind === 'not-ours') return;
+    try {
+      await commands.acknowledgeCommand(this.ref, reply);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('could not acknowledge a reply', { note: reply.noteId, reason: failureReason(error) });
+    }
+    let access: Awaited<ReturnType<CommandActivities['checkCommandAccess']>>;
+    try {
+      access = await commands.checkCommandAccess(this.ref, reply);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      this.record(reply, 'failed: access unknown');
+      return this.answer(reply, { kind: 'failed', doing: 'checking your access', reason: failureReason(error) });
+    }
+    if (!access.allowed) {
+      this.record(reply, `refused: needs ${access.needed}, has ${access.level}`);
+      return this.answer(reply, { kind: 'refused', needed: access.needed, level: access.level });
+    }
+    return answerTurn(this.answerPort(), ask, prepared);
   }
 
   private async take(command: ChangeCommand): Promise<void> {
@@ -195,6 +277,7 @@ export class CommandDesk {
         return this.decide(command, verb, access.level);
       case 'explain':
       case 'suggest':
+        if (patched(ANSWERS_PATCH)) return answerTurn(this.answerPort(), { kind: 'command', command });
         this.record(command, 'not available');
         return this.answer(command, { kind: 'not-available', verb });
       case 'help': {
