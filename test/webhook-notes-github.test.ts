@@ -1,14 +1,17 @@
 // GitHub `issue_comment` and `pull_request_review_comment` deliveries → a ChangeCommand signalled (signal-with-start) to
-// the pull request's review workflow, or ignored: the real payloads of ../shared/fixtures/webhooks/github, re-signed,
-// with their comment body set to a command.
+// the pull request's review workflow, a ThreadReply (a review comment replying to another, without a command)
+// signalled to it only when it runs, or ignored: the real payloads of ../shared/fixtures/webhooks/github, re-signed,
+// with their comment body set to a command or a reply (a reply: the review comment with `in_reply_to_id` set).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { parseGitHubThreadId } from '../src/activities/github/github-thread-id.js';
 import type { WebhookServer } from '../src/webhooks/server.js';
 import { fixturesAvailable, loadFixture } from './helpers/fixtures.js';
 import { deliverGitHub, GITHUB_TEST_SECRET, signedDelivery } from './helpers/github-payloads.js';
 import { connectRedis } from './helpers/redis.js';
+import { droppedSignals, repliesOf } from './helpers/thread-replies.js';
 import { commandsOf, OutageStarter, waitFor } from './helpers/webhook-outbox.js';
 import { startTestWebhookServer } from './helpers/webhook-server.js';
 
@@ -49,6 +52,14 @@ function assertTaken(response: { status: number; json: Record<string, unknown> }
   assert.ok(response.json.status === 'accepted' || response.json.status === 'queued', `${what}: ${JSON.stringify(response.json)}`);
 }
 
+const ROOT = 284312630;
+const HELLO_WORLD = { kind: 'change', change: { forge: 'github', projectId: 'Codertocat/Hello-World', projectPath: 'Codertocat/Hello-World', number: 2 } } as const;
+/** The fixture's review comment as a reply (its own id) in the thread it starts, as GitHub sends a reply. */
+const replyOf = (id: number, extra: Mutate = () => undefined): Mutate => (json) => {
+  Object.assign(json.comment, { id, in_reply_to_id: ROOT, html_url: `https://github.com/Codertocat/Hello-World/pull/2#discussion_r${id}` });
+  extra(json);
+};
+
 describe('POST /webhook/github: comments', { skip: fixturesAvailable('github') ? false : 'needs the GitHub payloads in ../shared/fixtures/webhooks/github' }, () => {
   let redis: Redis;
   const servers: WebhookServer[] = [];
@@ -69,7 +80,7 @@ describe('POST /webhook/github: comments', { skip: fixturesAvailable('github') ?
       const { event, json } = commentJson(name, text, options.mutate);
       return deliverGitHub(server.url, await signedDelivery(event, json, options.delivery === undefined ? {} : { delivery: options.delivery }));
     };
-    return { starter, send, commands: () => commandsOf(starter) };
+    return { starter, send, url: server.url, commands: () => commandsOf(starter), replies: () => repliesOf(starter) };
   }
 
   test('a comment on a pull request → its command, signal-with-start of the review workflow (none was running)', async () => {
@@ -203,5 +214,97 @@ describe('POST /webhook/github: comments', { skip: fixturesAvailable('github') ?
     assert.equal(noPath.status, 400);
     assert.match(String(noPath.json.error), /comment\.path/);
     assert.equal(starter.calls.length + open.starter.calls.length, 0);
+  });
+  /** The review workflow of Codertocat/Hello-World#2 runs: a command in the fixture's review comment started it. */
+  async function reviewRunning(w: Awaited<ReturnType<typeof world>>): Promise<void> {
+    assertTaken(await w.send(REVIEW_COMMENT, '/claude help'), 'the command that starts the workflow');
+    await waitFor(() => w.commands().length === 1, 'the review workflow started');
+  }
+
+  test('a reply review comment without a command → a thread reply, a plain signal: the root comment as the thread, the place, the body', async () => {
+    const w = await world();
+    await reviewRunning(w);
+    const delivery = randomUUID();
+    const response = await w.send(REVIEW_COMMENT, 'The emoji are on purpose.\r\n\r\nSee the style guide.', { mutate: replyOf(284312640), delivery });
+    assertTaken(response, 'the reply');
+    assert.deepEqual([response.json.workflowId, response.json.thread], ['review:github:Codertocat/Hello-World:2', `review-comment:${ROOT}`]);
+    const [call, ...rest] = await waitFor(() => w.replies().length > 0 && w.replies(), 'the reply handed over');
+    assert.equal(rest.length, 0);
+    assert.equal(call!.op, 'signal');
+    assert.deepEqual(call!.subject, HELLO_WORLD);
+    assert.deepEqual(call!.reply, {
+      noteId: '284312640',
+      noteKind: 'review-comment',
+      threadId: `review-comment:${ROOT}`,
+      place: { kind: 'diff', path: 'README.md', line: 265 },
+      author: { id: 21031067, username: 'Codertocat' },
+      noteUrl: 'https://github.com/Codertocat/Hello-World/pull/2#discussion_r284312640',
+      createdAt: '2019-05-15T15:20:37Z',
+      deliveryId: delivery,
+      body: 'The emoji are on purpose.\r\n\r\nSee the style guide.',
+    });
+    // The thread id is one the forge layer reads as the thread's root review comment.
+    assert.deepEqual(parseGitHubThreadId(call!.reply.threadId), { kind: 'review-comment', id: ROOT });
+  });
+
+  test('without a command, a review comment that starts a thread and a pull request comment are ignored, a workflow running or not', async () => {
+    const w = await world();
+    await reviewRunning(w);
+    const root = await w.send(REVIEW_COMMENT, 'Maybe you should use more emoji on this line.', { mutate: (json) => (json.comment.id = 284312641) });
+    assert.deepEqual([root.status, root.json.reason], [202, 'no command in the comment']);
+    const conversation = await w.send(PR_COMMENT, 'Thanks, merging soon.');
+    assert.deepEqual([conversation.status, conversation.json.reason], [202, 'no command in the comment']);
+    const blank = await w.send(REVIEW_COMMENT, '  ', { mutate: replyOf(284312642) });
+    assert.deepEqual([blank.status, blank.json.reason], [202, 'empty comment']);
+    assert.deepEqual(w.replies(), []);
+  });
+
+  test('a reply on a pull request without a review workflow → 202, dropped (logged, counted), nothing started; a redelivery is a duplicate', async () => {
+    const w = await world();
+    const delivery = randomUUID();
+    const response = await w.send(REVIEW_COMMENT, 'ok', { mutate: replyOf(284312643), delivery });
+    assert.equal(response.status, 202);
+    // `ignored` when the signal's answer came within the acknowledgement budget, else `queued` and dropped just after.
+    assert.ok(response.json.reason === 'no review workflow for the change' || response.json.status === 'queued', JSON.stringify(response.json));
+    assert.equal(await waitFor(async () => (await droppedSignals(w.url)) ?? false, 'the dropped reply counted'), 1);
+    assert.deepEqual(w.starter.calls, []);
+    assert.deepEqual((await w.send(REVIEW_COMMENT, 'ok', { mutate: replyOf(284312643), delivery })).json, { status: 'duplicate' });
+  });
+
+  test("forgebot's own reply (user id or App), a bot's, an edited or deleted one and one on a closed pull request are ignored", async () => {
+    const w = await world({ GITHUB_APP_ID: String(APP_ID), GITHUB_APP_PRIVATE_KEY: 'unused-in-this-test' });
+    await reviewRunning(w);
+    const own = await w.send(REVIEW_COMMENT, 'Fixed.', { mutate: replyOf(284312644, by(FORGEBOT_ID, 'alice')) });
+    assert.deepEqual([own.status, own.json.reason], [202, "forgebot's own comment"]);
+    const viaApp = await w.send(REVIEW_COMMENT, 'Fixed.', { mutate: replyOf(284312645, (json) => (json.comment.performed_via_github_app = { id: APP_ID, slug: 'forgebot' })) });
+    assert.equal(viaApp.json.reason, "forgebot's own comment");
+    const bot = await w.send(REVIEW_COMMENT, 'beep', { mutate: replyOf(284312646, by(49699333, 'dependabot[bot]', 'Bot')) });
+    assert.equal(bot.json.reason, 'comment by a bot (COMMANDS_FROM_BOTS is off)');
+    for (const action of ['edited', 'deleted']) {
+      const changed = await w.send(REVIEW_COMMENT, 'ok!', { mutate: replyOf(284312647, (json) => (json.action = action)) });
+      assert.equal(changed.json.reason, `comment action "${action}" is not a new comment`);
+    }
+    const closed = await w.send(REVIEW_COMMENT, 'ok', { mutate: replyOf(284312648, (json) => (json.pull_request!.state = 'closed')) });
+    assert.equal(closed.json.reason, 'pull request is closed');
+    assert.deepEqual(w.replies(), []);
+  });
+
+  test('a command in a reply still goes as a command, in the thread of its root', async () => {
+    const w = await world();
+    await reviewRunning(w);
+    assertTaken(await w.send(REVIEW_COMMENT, '/claude suggest a shorter line', { mutate: replyOf(284312649) }));
+    const [, command] = await waitFor(() => w.commands().length === 2 && w.commands(), 'the command');
+    assert.deepEqual([command!.op, command!.command.command.verb, command!.command.threadId], ['start', 'suggest', String(ROOT)]);
+    assert.deepEqual(w.replies(), []);
+  });
+
+  test('20 concurrent deliveries of one reply (each its own delivery id) → one signal', async () => {
+    const w = await world();
+    await reviewRunning(w);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => w.send(REVIEW_COMMENT, 'will do', { mutate: replyOf(284312650) })));
+    assert.equal(responses.filter((r) => r.status === 202).length, 1, JSON.stringify(responses.map((r) => r.status)));
+    assert.equal(responses.filter((r) => r.status === 200 && r.json.status === 'duplicate').length, 19);
+    await waitFor(() => w.replies().length === 1, 'the one signal');
+    assert.equal(w.replies().length, 1);
   });
 });

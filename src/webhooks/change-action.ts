@@ -126,7 +126,9 @@ export async function handOverOrHold(deps: DispatchDeps, log: Logger, handover: 
   if (soon !== undefined) return soon;
   if (!(await deps.outbox.waiting(redisUp))) {
     try {
-      return await withTimeout(() => handOver(deps.starter, handover), WORKFLOW_TIMEOUT_MS, `${handover.op} ${handover.workflow} workflow`);
+      const result = await withTimeout(() => handOver(deps.starter, handover), WORKFLOW_TIMEOUT_MS, `${handover.op} ${handover.workflow} workflow`);
+      if (result === 'not-running') deps.outbox.report({ type: 'dropped', signal: handover.signal.name });
+      return result;
     } catch (error) {
       if (error instanceof WorkflowKindError) throw error;
       log.warn({ err: error }, 'workflow service call failed; holding the delivery in the outbox');

@@ -15,7 +15,8 @@ export const COMMENT_EVENTS: ReadonlySet<string> = new Set(['issue_comment', 'pu
 /**
  * `issue_comment` and `pull_request_review_comment`: the repository allowlist (202 ignored), then only comments on
  * pull requests are read (a plain issue's: 202 ignored), parsed (InvalidPayloadError, 400 from the route), decided
- * (decide-comment-action.ts) and dispatched as a command to the change's review workflow.
+ * (decide-comment-action.ts) and dispatched to the change's review workflow: a command (signal-with-start), or a
+ * reply in a review thread (a plain signal).
  */
 export async function handleGitHubComment(body: unknown, eventName: string, deps: GitHubCommentDeps, log: Logger, deliveryId: string): Promise<Reply> {
   const envelope = parseWith(CommentEnvelope, body);

@@ -1,6 +1,8 @@
-import { ChangeCommand, type NotePlace } from '../../domain/change-command.js';
+import { ChangeCommand, ThreadReply, type NotePlace } from '../../domain/change-command.js';
+import type { ChangeRef } from '../../domain/change-ref.js';
 import { parseCommand } from '../../domain/command-parser.js';
 import type { NoteAction } from '../dispatch-change-command.js';
+import { replyBody } from '../reply-body.js';
 import type { DiffPosition, MergeRequestNoteEvent } from './note-event.js';
 import { parseWith } from './parse-gitlab-event.js';
 
@@ -43,11 +45,17 @@ function placeOf(position: DiffPosition | null | undefined): NotePlace {
 
 const isUrl = (value: string | undefined): value is string => value !== undefined && ChangeCommand.shape.noteUrl.safeParse(value).success;
 
+/** The note types of a thread (GitLab's `type`): a note on diff lines, or one of a discussion (a reply, or its first). */
+const THREAD_NOTE_TYPES: ReadonlySet<string> = new Set(['DiffNote', 'DiscussionNote']);
+
 /**
  * What forgebot does about a note on a merge request. Pure: no I/O. Only a new note by a person (not forgebot, by
- * user id; not a bot unless `fromBots`) on an open merge request, holding a command, is one; anything else is ignored
- * with its reason. What the author may do is not decided here: the workflow checks it through the API.
- * Throws InvalidPayloadError when the note does not fit a ChangeCommand.
+ * user id; not a bot unless `fromBots`) on an open merge request is one: a command when it holds one, else — when it
+ * is a note of a thread (a diff note or a discussion note, with its discussion id) — a reply, which the review
+ * workflow takes only in one of forgebot's finding threads (GitLab's payload does not say whether a note is the first
+ * of its discussion, so every thread note goes). Anything else is ignored with its reason. What the author may do is
+ * not decided here: the workflow checks it through the API.
+ * Throws InvalidPayloadError when the note does not fit a ChangeCommand or a ThreadReply.
  */
 export function decideGitLabNote(event: MergeRequestNoteEvent, options: NoteDecideOptions): NoteAction {
   const note = event.object_attributes;
@@ -58,25 +66,29 @@ export function decideGitLabNote(event: MergeRequestNoteEvent, options: NoteDeci
   if (options.ownUserId !== undefined && (authorId === options.ownUserId || note.author_id === options.ownUserId)) return ignore("forgebot's own note");
   if (!options.fromBots && isGitLabBot(event.user)) return ignore('note by a bot (COMMANDS_FROM_BOTS is off)');
   const command = parseCommand(note.note, options.trigger);
-  if (command === undefined) return ignore('no command in the note');
+  const threadId = note.discussion_id && note.type && THREAD_NOTE_TYPES.has(note.type) ? note.discussion_id : undefined;
+  if (command === undefined && threadId === undefined) return ignore('no command in the note');
   const state = event.merge_request.state;
   if (state === 'closed' || state === 'merged') return ignore(`merge request is ${state}`);
   if (authorId === undefined) return ignore('note names no author id');
   if (event.user.id !== undefined && note.author_id !== undefined && event.user.id !== note.author_id) return ignore('note sent by another user than its author');
-  const candidate: ChangeCommand = {
-    command,
+  const ref: ChangeRef = { forge: 'gitlab', projectId: event.project.id, projectPath: event.project.path_with_namespace, number: event.merge_request.iid };
+  const noted: Omit<ThreadReply, 'threadId' | 'body'> = {
     noteId: String(note.id),
     noteKind: 'note',
-    ...(note.discussion_id ? { threadId: note.discussion_id } : {}),
     place: placeOf(note.position),
     author: { id: authorId, username: event.user.username },
     ...(isUrl(note.url) ? { noteUrl: note.url } : {}),
     ...(note.created_at === undefined ? {} : { createdAt: note.created_at }),
     ...(options.deliveryId === undefined ? {} : { deliveryId: options.deliveryId }),
   };
-  return {
-    kind: 'command',
-    ref: { forge: 'gitlab', projectId: event.project.id, projectPath: event.project.path_with_namespace, number: event.merge_request.iid },
-    command: parseWith(ChangeCommand, candidate),
-  };
+  if (command !== undefined) {
+    const candidate: ChangeCommand = { command, ...noted, ...(note.discussion_id ? { threadId: note.discussion_id } : {}) };
+    return { kind: 'command', ref, command: parseWith(ChangeCommand, candidate) };
+  }
+  const body = replyBody(note.note);
+  if (threadId === undefined) return ignore('no command in the note');
+  if (body === undefined) return ignore('empty note');
+  const candidate: ThreadReply = { ...noted, threadId, body };
+  return { kind: 'reply', ref, reply: parseWith(ThreadReply, candidate) };
 }

@@ -15,7 +15,7 @@ const NOTE_HEADERS: ReadonlySet<string> = new Set(['Note Hook', 'Confidential No
 /**
  * A "Note Hook" (object_kind `note`): the project allowlist (202 ignored), then only notes on merge requests are
  * read (issues, commits, snippets: 202 ignored), parsed (400 naming the field), decided (decide-note-action.ts) and
- * dispatched as a command to the change's review workflow.
+ * dispatched to the change's review workflow: a command (signal-with-start), or a reply in a thread (a plain signal).
  */
 export async function handleGitLabNote(body: unknown, eventHeader: string | undefined, deps: GitLabNoteDeps, log: Logger, ids: { deliveryId: string; dedupeId: string }): Promise<Reply> {
   try {

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   maxBacklog?: number;
   /** An entry went to the queue (metrics). */
   onRequeued?: (count: number) => void;
+  /** A signal found no workflow running and was dropped (metrics); the answer may have been given already. */
+  onNotRunning?: (entry: OutboxEntry) => void;
 }
 
 /** Why a dispatch did not hand its entry over: it is in the outbox queue (or, if Redis failed too, still in flight). */
@@ -109,6 +111,10 @@ export function createHandoverDispatcher(options: DispatcherOptions): HandoverDi
       (async () => {
         try {
           const result = await withTimeout(() => handOver(options.starter, job.entry), options.callTimeoutMs, `${job.entry.op} ${job.entry.workflow} workflow`);
+          if (result === 'not-running') {
+            log.info({ entry: job.entry.id, signal: job.entry.signal.name }, 'signal dropped: its workflow is not running');
+            options.onNotRunning?.(job.entry);
+          }
           job.resolve(result);
           // Neither the answer nor the subject's next entry waits for this one to be forgotten.
           track(options.inflight.done(job.raw).catch((error: unknown) => log.warn({ err: error, entry: job.entry.id }, 'could not forget a handed-over entry: the drainer will hand it over again')));

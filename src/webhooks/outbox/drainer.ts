@@ -70,8 +70,10 @@ export function startOutboxDrainer(options: DrainerOptions): OutboxDrainer {
       failures.delete(entry.id);
       if (stalledSince !== undefined) log.info({ stalledMs: Date.now() - stalledSince }, 'workflow service reachable again: draining the outbox');
       stalledSince = undefined;
-      if (result === 'not-running') log.info({ entry: entry.id, signal: entry.signal.name }, 'held signal dropped: its workflow is not running');
-      return result === 'not-running' ? 'not-running' : 'delivered';
+      if (result !== 'not-running') return 'delivered';
+      log.info({ entry: entry.id, signal: entry.signal.name }, 'held signal dropped: its workflow is not running');
+      outbox.report({ type: 'dropped', signal: entry.signal.name });
+      return 'not-running';
     } catch (error) {
       if (stopped) return 'stalled';
       if (!(error instanceof WorkflowKindError)) {

@@ -13,7 +13,14 @@ import { createRedisOutboxStore } from './redis-outbox.js';
 /** What became of a held entry when the drainer took it: handed over, dropped (no workflow to signal), or set aside. */
 export type DrainOutcome = 'delivered' | 'not-running' | 'dead-letter';
 
-export type OutboxEvent = { type: 'held'; store: OutboxStoreName } | { type: 'drained'; store: OutboxStoreName; outcome: DrainOutcome };
+/**
+ * What the outbox tells its observers (metrics): an entry held, a held entry drained, or a signal-only handover
+ * (`op: 'signal'`, on any path: at once, the fast path, the drainer) dropped because its workflow is not running.
+ */
+export type OutboxEvent =
+  | { type: 'held'; store: OutboxStoreName }
+  | { type: 'drained'; store: OutboxStoreName; outcome: DrainOutcome }
+  | { type: 'dropped'; signal: string };
 
 /**
  * Where accepted deliveries wait while Temporal cannot be reached: the Redis outbox (shared by the replicas), or the
@@ -94,6 +101,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         onRequeued: (count) => {
           for (let index = 0; index < count; index += 1) report({ type: 'held', store: 'redis' });
         },
+        onNotRunning: (entry) => report({ type: 'dropped', signal: entry.signal.name }),
       })
     : undefined;
   const newEntry = (handover: Handover): OutboxEntry => ({ ...handover, id: randomUUID(), queuedAt: new Date().toISOString() });
