@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_TRIGGER_PATTERN, DEFAULT_COMMAND_TRIGGER } from './domain/command-parser.js';
+import { DEFAULT_READY_STATUS } from './webhooks/jira/decide-jira-action.js';
+import { JiraProjects } from './webhooks/jira/jira-project-allowlist.js';
 import { GitHubAllowedRepositories, GitLabAllowedProjects } from './webhooks/project-allowlist.js';
 import { SentryProjectsSetting } from './webhooks/sentry/sentry-projects-setting.js';
 
@@ -109,6 +111,12 @@ export const Config = z
     SENTRY_GATE_REMINDER_HOURS: z.coerce.number().positive().default(48),
     /** How often a waiting fix reads its change's state and pipeline. */
     SENTRY_POLL_INTERVAL_SECONDS: positiveInt.default(300),
+    /** Jira (src/webhooks/jira/): the webhook's secret (comma-separated during a rotation); unset, `/webhook/jira` is not mounted. */
+    JIRA_WEBHOOK_SECRET: csv.optional(),
+    /** The status whose entry starts a ticket's work (and whose exit stops it): its id or its name (any case). */
+    JIRA_READY_STATUS: z.string().trim().min(1).max(255).default(DEFAULT_READY_STATUS),
+    /** Jira project keys acted on (`PROJ,OPS`); unset: every project, as the forges' allowlists (src/webhooks/jira/jira-project-allowlist.ts). */
+    JIRA_PROJECTS: JiraProjects.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.SANDBOX === 'kubernetes' && !config.RUNNER_IMAGE) {
@@ -134,6 +142,9 @@ export const Config = z
     }
     if (config.SENTRY_CLIENT_SECRET && config.SENTRY_PROJECTS === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SENTRY_PROJECTS'], message: 'is required when SENTRY_CLIENT_SECRET is set (an unmapped project is never acted on)' });
+    }
+    if (config.JIRA_WEBHOOK_SECRET?.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['JIRA_WEBHOOK_SECRET'], message: 'names no secret' });
     }
     if (config.SENTRY_GATE_REMINDER_HOURS >= config.SENTRY_GATE_EXPIRY_DAYS * 24) {
       ctx.addIssue({ code: 'custom', path: ['SENTRY_GATE_REMINDER_HOURS'], message: 'must be shorter than SENTRY_GATE_EXPIRY_DAYS' });

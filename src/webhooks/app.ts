@@ -7,6 +7,8 @@ import { createDedupe } from './dedupe.js';
 import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
+import { loggingTicketStarter, type TicketStarter } from './jira/dispatch-jira-action.js';
+import { jiraRoute } from './jira/jira-route.js';
 import { webhookMetrics } from './metrics.js';
 import type { Outbox } from './outbox/outbox.js';
 import { sentryRoute } from './sentry/sentry-route.js';
@@ -28,6 +30,9 @@ export interface WebhookAppDeps {
     | 'SENTRY_PROJECTS'
     | 'SENTRY_URL'
     | 'SENTRY_TIMESTAMP_TOLERANCE_SECONDS'
+    | 'JIRA_WEBHOOK_SECRET'
+    | 'JIRA_READY_STATUS'
+    | 'JIRA_PROJECTS'
   > &
     Partial<Pick<Config, 'COMMAND_TRIGGER' | 'COMMANDS_FROM_BOTS' | 'FORGEBOT_GITLAB_USER_ID' | 'FORGEBOT_GITHUB_USER_ID' | 'GITHUB_APP_ID'>>;
   redis: Redis;
@@ -37,6 +42,8 @@ export interface WebhookAppDeps {
   dedupePrefix?: string;
   /** Where deliveries wait while Temporal cannot be reached (server.ts creates it and runs its drainer). */
   outbox: Outbox;
+  /** What `/webhook/jira` hands decided actions to; default: one that only logs (the ticket workflow is not built yet). */
+  tickets?: TicketStarter;
 }
 
 /** An error raised by express or body-parser that is the client's fault (4xx), with a message safe to return. */
@@ -49,8 +56,9 @@ interface HttpError {
 
 /**
  * The webhook receiver: `POST /webhook/gitlab`, `POST /webhook/github`, `POST /webhook/sentry` (only with SENTRY_CLIENT_SECRET:
- * an optional source, so without it the path is no route), `GET /healthz`, `GET /readyz`, `GET /metrics`. Unknown routes answer 404 JSON;
- * an unexpected error is logged and answers 500 `{ error, requestId }` (the id is in the log line).
+ * an optional source, so without it the path is no route), `POST /webhook/jira` (likewise, only with JIRA_WEBHOOK_SECRET),
+ * `GET /healthz`, `GET /readyz`, `GET /metrics`. Unknown routes answer 404 JSON; an unexpected error is logged and
+ * answers 500 `{ error, requestId }` (the id is in the log line).
  */
 export function createWebhookApp(deps: WebhookAppDeps): Express {
   const app = express();
@@ -101,6 +109,21 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
         dedupe,
         starter: deps.starter,
         outbox: deps.outbox,
+        logger: deps.logger,
+      }),
+    );
+  }
+  if (deps.config.JIRA_WEBHOOK_SECRET) {
+    app.use(
+      jiraRoute({
+        secrets: deps.config.JIRA_WEBHOOK_SECRET,
+        bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
+        readyStatus: deps.config.JIRA_READY_STATUS,
+        projects: deps.config.JIRA_PROJECTS,
+        onNotAllowed: () => metrics.notAllowed('jira'),
+        onDecided: (decision) => metrics.jiraDecided(decision),
+        dedupe,
+        tickets: deps.tickets ?? loggingTicketStarter(deps.logger),
         logger: deps.logger,
       }),
     );

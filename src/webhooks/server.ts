@@ -5,6 +5,7 @@ import { createWebhookApp, type WebhookAppDeps } from './app.js';
 import { REDIS_TIMEOUT_MS, WORKFLOW_TIMEOUT_MS } from './change-action.js';
 import { DEFAULT_DEDUPE_PREFIX } from './dedupe.js';
 import { READINESS_TIMEOUT_MS } from './health.js';
+import type { TicketStarter } from './jira/dispatch-jira-action.js';
 import { startOutboxDrainer } from './outbox/drainer.js';
 import { createOutbox } from './outbox/outbox.js';
 import type { WorkflowStarter } from './workflow-starter.js';
@@ -52,7 +53,8 @@ export async function startWebhookServer(deps: WebhookServerDeps): Promise<Webho
   });
   // What a previous run left in the file outbox is known before the first delivery (it queues behind it).
   await outbox.file.opened();
-  const app = createWebhookApp({ ...deps, starter, outbox });
+  const tickets = deps.tickets === undefined ? {} : { tickets: calls.tickets(deps.tickets) };
+  const app = createWebhookApp({ ...deps, starter, outbox, ...tickets });
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
 
@@ -120,8 +122,8 @@ async function within(deadline: number, work: Promise<unknown>): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The starter, and a promise of the moment every call made through it has settled. */
-function trackCalls(target: WorkflowStarter): { starter: WorkflowStarter; settled(): Promise<void> } {
+/** The starter (and a ticket starter wrapped by `tickets`), and a promise of the moment every call made through them has settled. */
+function trackCalls(target: WorkflowStarter): { starter: WorkflowStarter; tickets(tickets: TicketStarter): TicketStarter; settled(): Promise<void> } {
   const pending = new Set<Promise<unknown>>();
   const track = <T>(call: Promise<T>): Promise<T> => {
     pending.add(call);
@@ -135,6 +137,11 @@ function trackCalls(target: WorkflowStarter): { starter: WorkflowStarter; settle
       signal: (kind, subject, name, args) => track(target.signal(kind, subject, name, args)),
       ping: () => track(target.ping()),
     },
+    tickets: (tickets) => ({
+      ready: (action) => track(tickets.ready(action)),
+      withdrawn: (action) => track(tickets.withdrawn(action)),
+      comment: (action) => track(tickets.comment(action)),
+    }),
     async settled() {
       await Promise.allSettled([...pending]);
     },
