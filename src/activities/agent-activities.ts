@@ -1,6 +1,6 @@
 import { activityInfo, Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { AgentOutput, AgentTask, AnswerQuestion, type AnalysisResult, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
+import { AgentOutput, AgentTask, AnswerQuestion, type AnalysisResult, type PlanResult, type CheckoutSpec, type WorkGoal } from '../domain/agent-task.js';
 import type { ReviewResult } from '../domain/finding.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { RepoSettings } from '../domain/review-settings.js';
@@ -65,6 +65,19 @@ export type AgentAssignment =
       contextClaim?: ClaimRef;
     }
   | {
+      role: 'planner';
+      subject: SubjectRef;
+      forge: 'gitlab' | 'github';
+      repositoryPath: string;
+      repository: CheckoutSpec;
+      goal: WorkGoal;
+      /** The ticket's requirements (rendered, untrusted) behind a claim check: they replace `goal.context`. */
+      contextClaim?: ClaimRef;
+      /** The plan revised (behind a claim: a planner output) and what people asked to change. */
+      revision?: { version: number; previousPlanClaim: ClaimRef; feedback: string };
+      scope: { maxFiles: number; maxLines: number };
+    }
+  | {
       role: 'answerer';
       forge: 'gitlab' | 'github';
       repositoryPath: string;
@@ -119,6 +132,17 @@ function renderAnalysisForAgent(analysis: AnalysisResult): string {
   ].join('\n');
 }
 
+/** An earlier plan as the planner reads it when revising: plain text, fenced as data by its brief. */
+export function renderPlanForAgent(plan: PlanResult): string {
+  return [
+    `Summary: ${plan.summary}`,
+    'Steps:', ...plan.steps.map((step, index) => `${index + 1}. ${step}`),
+    'Files:', ...plan.files.map((file) => `- ${file.change} ${file.path}: ${file.why}`),
+    'Tests:', ...plan.tests.map((test) => `- ${test.path}: ${test.what}`),
+    ...(plan.risks.length > 0 ? ['Risks:', ...plan.risks.map((risk) => `- ${risk}`)] : []),
+  ].join('\n').slice(0, 50_000);
+}
+
 /** The claim kind of an agent's output: `agent-reviewer`, `agent-implementer`. */
 export const outputClaimKind = (role: AgentTask['role']) => `agent-${role}`;
 
@@ -149,6 +173,15 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
     if (assignment.role === 'analyst') {
       const { role, subject, forge, repositoryPath, repository, goal, contextClaim } = assignment;
       return { role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), model: settings.model, limits };
+    }
+    if (assignment.role === 'planner') {
+      const { role, subject, forge, repositoryPath, repository, goal, contextClaim, revision, scope } = assignment;
+      const previous = revision ? await getJson(deps.claims, revision.previousPlanClaim, AgentOutput) : undefined;
+      if (previous && previous.role !== 'planner') throw new ClaimCheckError('ERR_CLAIM_INVALID', `claim ${revision?.previousPlanClaim.key} holds a ${previous.role} output, not a plan`);
+      return {
+        role, subject, forge, repositoryPath, repository, goal: await goalOf(goal, contextClaim), scope, model: settings.model, limits,
+        ...(revision && previous?.role === 'planner' ? { revision: { version: revision.version, previousPlan: renderPlanForAgent(previous.plan), feedback: revision.feedback.slice(0, 20_000) } } : {}),
+      };
     }
     if (assignment.role === 'answerer') {
       const { role, forge, repositoryPath, repository, changedPaths, questionClaim, asker } = assignment;

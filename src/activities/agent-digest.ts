@@ -20,6 +20,8 @@ export interface WorkDigest {
   filesChanged: number;
   linesAdded: number;
   linesDeleted: number;
+  /** The paths the patch touches (new paths; a rename's old one too). Absent in digests from before it was kept. */
+  paths?: string[];
   commands: Array<{ name: string; exitCode: number | null; timedOut: boolean }>;
   usage: TokenUsage;
   costUsd?: number;
@@ -51,7 +53,20 @@ export interface AnswerDigest {
   truncated: boolean;
 }
 
-export type AgentDigest = ReviewDigest | WorkDigest | AnalysisDigest | AnswerDigest;
+/** What a plan holds that the ticket workflow decides on (the plan itself stays behind the claim). */
+export interface PlanDigest {
+  role: 'planner';
+  /** The files the plan may touch (the implementation is checked against them). */
+  files: string[];
+  size: { files: number; lines: number };
+  /** Questions instead of a plan: the ticket is too vague. */
+  questions: number;
+  usage: TokenUsage;
+  costUsd?: number;
+  truncated: boolean;
+}
+
+export type AgentDigest = ReviewDigest | WorkDigest | AnalysisDigest | AnswerDigest | PlanDigest;
 
 /** An agent run as workflow history keeps it: the claim check of the whole output, and its digest. */
 export interface StoredAgentRun<Role extends AgentRoleName = AgentRoleName> {
@@ -85,6 +100,18 @@ export function digestOf(output: AgentOutput): AgentDigest {
       truncated: analysis.truncated,
     };
   }
+  if (output.role === 'planner') {
+    const { plan } = output;
+    return {
+      role: 'planner',
+      files: plan.files.map((file) => file.path),
+      size: plan.size,
+      questions: plan.questions.length,
+      usage: plan.usage,
+      ...(plan.costUsd !== undefined ? { costUsd: plan.costUsd } : {}),
+      truncated: plan.truncated,
+    };
+  }
   if (output.role === 'answerer') {
     const { answer } = output;
     return {
@@ -103,6 +130,7 @@ export function digestOf(output: AgentOutput): AgentDigest {
     filesChanged: work.patch.filesChanged,
     linesAdded: work.patch.linesAdded,
     linesDeleted: work.patch.linesDeleted,
+    paths: [...new Set(work.patch.files.map((file) => file.path))].slice(0, 500),
     commands: work.commands.map((run) => ({ name: run.name, exitCode: run.exitCode, timedOut: run.timedOut })),
     usage: work.usage,
     ...(work.costUsd !== undefined ? { costUsd: work.costUsd } : {}),

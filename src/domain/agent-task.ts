@@ -160,7 +160,26 @@ export const AnswerTask = z.object({
 });
 export type AnswerTask = z.infer<typeof AnswerTask>;
 
-export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask, AnalyzeTask, AnswerTask]);
+/** The planner: reads the repository and a ticket's requirements and writes a plan. Read-only tools; no command runs. */
+export const PlanTask = z.object({
+  role: z.literal('planner'),
+  subject: SubjectRef,
+  forge: z.enum(['gitlab', 'github']),
+  repositoryPath: z.string().min(1),
+  /** The default branch's head (baseSha = headSha). */
+  repository: CheckoutSpec,
+  /** Trusted instructions; the ticket's requirements (untrusted) as context. */
+  goal: WorkGoal,
+  /** The plan this one revises, and what people asked to change (untrusted), for a version after the first. */
+  revision: z.object({ version: z.number().int().min(1), previousPlan: z.string().max(50_000), feedback: z.string().max(20_000) }).optional(),
+  /** The limits the plan must fit (the implementation is held to them). */
+  scope: z.object({ maxFiles: z.number().int().min(1), maxLines: z.number().int().min(1) }),
+  model: z.string().min(1),
+  limits: AgentLimits,
+});
+export type PlanTask = z.infer<typeof PlanTask>;
+
+export const AgentTask = z.discriminatedUnion('role', [ReviewTask, ImplementTask, AnalyzeTask, AnswerTask, PlanTask]);
 export type AgentTask = z.infer<typeof AgentTask>;
 export type AgentRoleName = AgentTask['role'];
 
@@ -215,6 +234,37 @@ export const FixVerification = z.object({
 });
 export type FixVerification = z.infer<typeof FixVerification>;
 
+/** One file a plan changes. */
+export const PlannedFile = z.object({
+  path: z.string().min(1).max(1_000),
+  change: z.enum(['add', 'modify', 'delete']),
+  why: z.string().max(2_000),
+});
+export type PlannedFile = z.infer<typeof PlannedFile>;
+
+/**
+ * The planner's plan (model output: untrusted when shown). `questions` instead of steps when the ticket is too vague
+ * to plan: the workflow asks them on the ticket and waits.
+ */
+export const PlanResult = z.object({
+  summary: z.string().min(1).max(5_000),
+  steps: z.array(z.string().min(1).max(2_000)).max(30),
+  /** Every file the implementation may touch: one outside this list needs a new plan and a new approval. */
+  files: z.array(PlannedFile).max(100),
+  tests: z.array(z.object({ path: z.string().min(1).max(1_000), what: z.string().max(2_000) })).max(30),
+  risks: z.array(z.string().max(2_000)).max(20),
+  /** The planner's estimate of the implementation's size. */
+  size: z.object({ files: z.number().int().nonnegative(), lines: z.number().int().nonnegative() }),
+  /** Set when the ticket cannot be planned as written: what to ask its people (then steps and files are empty). */
+  questions: z.array(z.string().min(1).max(2_000)).max(10).default([]),
+  model: z.string(),
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative().optional(),
+  stoppedBy: StopCause.optional(),
+  truncated: z.boolean().default(false),
+});
+export type PlanResult = z.infer<typeof PlanResult>;
+
 /** The analyst's account of an error (everything in it is model output: untrusted when shown). */
 export const AnalysisResult = z.object({
   rootCause: z.string().min(1).max(10_000),
@@ -258,6 +308,7 @@ export const AgentOutput = z.discriminatedUnion('role', [
   z.object({ role: z.literal('implementer'), work: ImplementResult }),
   z.object({ role: z.literal('analyst'), analysis: AnalysisResult }),
   z.object({ role: z.literal('answerer'), answer: AnswerResult }),
+  z.object({ role: z.literal('planner'), plan: PlanResult }),
 ]);
 export type AgentOutput = z.infer<typeof AgentOutput>;
 export type OutputOf<Role extends AgentRoleName> = Extract<AgentOutput, { role: Role }>;

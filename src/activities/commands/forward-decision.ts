@@ -47,9 +47,13 @@ export async function forwardDecision(client: TemporalClient, ref: ChangeRef, de
   if (!owner) return { kind: 'no-owner' };
   const handle = client.workflow.getHandle(owner.workflowId, owner.runId);
   try {
-    const status = await client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => handle.query<Partial<GateStatus>>('status'));
+    const status = await client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => handle.query<Partial<GateStatus> & { plans?: Array<{ version: number }> }>('status'));
     const gate: GateName = status.openGate?.gate ?? 'merge';
-    const outcome = await client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [{ ...decision, gate }], updateId }));
+    // A plan gate decides the plan the person read: the latest posted when the status was read (a newer one posted
+    // meanwhile makes the validator refuse it as stale).
+    const planVersion = gate === 'plan' ? status.plans?.at(-1)?.version : undefined;
+    const args: GateDecision = { ...decision, gate, ...(planVersion !== undefined && decision.planVersion === undefined ? { planVersion } : {}) };
+    const outcome = await client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [args], updateId }));
     return { kind: 'taken', workflowId: owner.workflowId, outcome };
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) return { kind: 'refused', workflowId: owner.workflowId, reason: refusal(error) };

@@ -6,6 +6,7 @@ import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../model
 import { runImplementer } from './implementer/run.js';
 import { runAnalyst } from './analyst/run.js';
 import { runAnswerer } from './answerer/run.js';
+import { runPlanner } from './planner/run.js';
 import { runReview } from './reviewer/run.js';
 
 export interface RoleRunContext {
@@ -34,5 +35,7 @@ export async function runAgentTask(task: AgentTask, context: RoleRunContext): Pr
       return { role: 'analyst', analysis: redactDeep(await runAnalyst(task, context.secrets, context.workspace, context.log, client), known) };
     case 'answerer':
       return { role: 'answerer', answer: redactDeep(await runAnswerer(task, context.secrets, context.workspace, context.log, client), known) };
+    case 'planner':
+      return { role: 'planner', plan: redactDeep(await runPlanner(task, context.secrets, context.workspace, context.log, client), known) };
   }
 }
