@@ -17,7 +17,7 @@ import { sentryFixStatusQuery } from '../src/workflows/sentry-fix-definitions.js
 import { eventually } from './helpers/forgebot-stack.js';
 import { startTemporal, unique } from './helpers/temporal.js';
 import { commandNote, MemoryForge, type Person } from './replay/command-world.js';
-import { genericActivities } from './replay/generic-activities.js';
+import { genericActivities, memoryClaimStore } from './replay/generic-activities.js';
 import { sha, World } from './replay/replay-world.js';
 import { SentryWorld, withSentryFix } from './replay/sentry-world.js';
 
@@ -57,14 +57,15 @@ describe('change commands in the review workflow', () => {
     const forge = new MemoryForge(world);
     for (const [person, level] of [[dev, 'write'], [mia, 'maintain'], [max, 'maintain'], [gus, 'read']] as const) forge.access.set(person.id, level);
     const fetchedSince: Array<string | undefined> = [];
-    const generic = genericActivities(world, () => runSettings);
+    const claims = memoryClaimStore();
+    const generic = genericActivities(world, () => runSettings, claims);
     const main = {
       ...generic.main,
       fetchChange: (change: ChangeRef, lastReviewedSha?: string) => {
         fetchedSince.push(lastReviewedSha);
         return generic.main.fetchChange(change, lastReviewedSha);
       },
-      ...createCommandActivities({ forges: { gitlab: forge.forge() }, client: env.client, trigger: '/claude' }),
+      ...createCommandActivities({ forges: { gitlab: forge.forge() }, client: env.client, claims, trigger: '/claude' }),
     };
     const mainWorker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: main });
     const agentWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: runSettings.agentTaskQueue, activities: generic.agent });
@@ -183,7 +184,7 @@ describe('change commands in the review workflow', () => {
       assert.equal(review.forge.answersTo(help.noteId).length, 1, 'five deliveries of one note: one answer');
       assert.equal(review.forge.reactions.filter((r) => r.noteId === help.noteId).length, 1);
 
-      assert.match((await review.answered(await review.say(commandNote(dev, 'explain src/a.ts:3'))))[0] ?? '', /`\/claude explain` is not available yet/);
+      assert.equal((await review.answered(await review.say(commandNote(dev, 'explain src/a.ts:3'))))[0], 'an answer for dev', "the answerer's answer, posted by postAnswer");
       assert.match((await review.answered(await review.say(commandNote(mia, 'approve'))))[0] ?? '', /^No forgebot workflow waits for a decision on this merge request/);
 
       const asks = Array.from({ length: 6 }, () => commandNote(dev, 'review full'));

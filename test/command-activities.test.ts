@@ -10,6 +10,7 @@ import { createGitHubConnection, createGitHubForge } from '../src/activities/git
 import type { ChangeCommand } from '../src/domain/change-command.js';
 import type { ChangeRef } from '../src/domain/change-ref.js';
 import type { FakeReviewComment } from '../src/fakes/github/state.js';
+import { memoryClaimStore } from './replay/generic-activities.js';
 import { authorWorld, PROJECT_ID, type AuthorWorld } from './helpers/gitlab-author-world.js';
 import { GITHUB_PR, GITHUB_REPO, GITHUB_TEST_TOKEN, startGitHubFixture, type GitHubFixture } from './helpers/github-fake.js';
 
@@ -33,7 +34,7 @@ describe('command activities on GitLab (fake GitLab through gitbeaker)', () => {
     await world.pushOnto('feature', { 'src/feature.ts': 'export const feature = 1;\n' }, 'feature');
     await world.gitlab.addMergeRequest({ projectId: PROJECT_ID, iid: 7, title: 'Feature', sourceBranch: 'feature', targetBranch: 'main' });
     change = { ...world.repo, number: 7 };
-    activities = createCommandActivities({ forges: { gitlab: world.forge }, client: noTemporal, trigger: '/claude' });
+    activities = createCommandActivities({ forges: { gitlab: world.forge }, client: noTemporal, claims: memoryClaimStore(), trigger: '/claude' });
     world.gitlab.setMember({ projectId: PROJECT_ID }, 'dev', 30);
     world.gitlab.setMember({ group: 'group' }, 'mia', 40);
     dev = { id: world.gitlab.state.user('dev').id, username: 'dev' };
@@ -55,7 +56,7 @@ describe('command activities on GitLab (fake GitLab through gitbeaker)', () => {
     assert.deepEqual(await activities.checkCommandAccess(change, command('reject', maintainer)), { level: 'maintain', needed: 'maintain', allowed: true });
     const stranger = { id: world.gitlab.state.user('stranger').id, username: 'stranger' };
     assert.deepEqual(await activities.checkCommandAccess(change, command('help', stranger)), { level: 'none', needed: 'read', allowed: false });
-    const strict = createCommandActivities({ forges: { gitlab: world.forge }, client: noTemporal, approveAccess: 'admin' });
+    const strict = createCommandActivities({ forges: { gitlab: world.forge }, client: noTemporal, claims: memoryClaimStore(), approveAccess: 'admin' });
     assert.equal((await strict.checkCommandAccess(change, command('approve', maintainer))).allowed, false, 'COMMAND_APPROVE_ACCESS raises the bar');
   });
 
@@ -98,7 +99,7 @@ describe('command activities on GitHub (fake GitHub through octokit)', () => {
   before(async () => {
     fixture = await startGitHubFixture();
     const forge = createGitHubForge(createGitHubConnection({ kind: 'token', token: GITHUB_TEST_TOKEN }, { baseUrl: fixture.github.url, timeoutMs: 10_000 }));
-    activities = createCommandActivities({ forges: { github: forge }, client: noTemporal, trigger: '@forgebot' });
+    activities = createCommandActivities({ forges: { github: forge }, client: noTemporal, claims: memoryClaimStore(), trigger: '@forgebot' });
     fixture.github.addCollaborator(GITHUB_REPO, { login: writer.username, id: writer.id }, 'write');
     fixture.github.addCollaborator(GITHUB_REPO, { login: reader.username, id: reader.id }, 'read');
     const { state } = fixture.github;

@@ -9,10 +9,13 @@ import { repositoryOf, type ChangeRef } from '../domain/change-ref.js';
 import { DEFAULT_COMMAND_TRIGGER } from '../domain/command-parser.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { GateDecision } from '../workflows/sentry-fix-definitions.js';
+import type { ClaimCheckStore } from './claim-check/claim-check-store.js';
 import { answerInThread } from './commands/answer-in-thread.js';
 import { commandAccess, type CommandAccess } from './commands/command-access.js';
 import { renderCommandAnswer, type CommandAnswer, type DecisionForwarded } from './commands/command-answer.js';
 import { forwardDecision } from './commands/forward-decision.js';
+import { postAnswer } from './commands/post-answer.js';
+import { prepareAnswer } from './commands/prepare-answer.js';
 import { withTypedFailures } from './failures.js';
 import type { Conversation, Forge, People, RepositoryReader } from './forge.js';
 import type { ForgeRegistry } from './forge-activities.js';
@@ -74,6 +77,8 @@ export function createCommandActivities(deps: {
   forges: ForgeRegistry;
   /** Finds the workflow that owns a change (visibility) and sends it the Update. */
   client: Pick<Client, 'workflow' | 'connection'>;
+  /** Where the answerer's questions are kept and its answers read back (the agent worker's store: the same one). */
+  claims: ClaimCheckStore;
   /** COMMAND_TRIGGER (default `/claude`): how answers name the commands. */
   trigger?: string;
   /** COMMAND_APPROVE_ACCESS: the access approve/reject need (default `maintain`). */
@@ -117,12 +122,12 @@ export function createCommandActivities(deps: {
       return forwardDecision(deps.client, ref, decision, `comment:${ref.forge}:${noteId}`);
     },
 
-    async prepareAnswer() {
-      throw ApplicationFailure.create({ type: 'ERR_NOT_IMPLEMENTED', message: 'prepareAnswer: being written', nonRetryable: true });
+    async prepareAnswer(ref, ask) {
+      return withTypedFailures(() => prepareAnswer(forgeFor(ref), deps.claims, ref, ask));
     },
 
-    async postAnswer() {
-      throw ApplicationFailure.create({ type: 'ERR_NOT_IMPLEMENTED', message: 'postAnswer: being written', nonRetryable: true });
+    async postAnswer(ref, ask, claim) {
+      return withTypedFailures(() => postAnswer(forgeFor(ref), deps.claims, ref, ask, claim));
     },
 
     async describeChangeForReview(ref) {

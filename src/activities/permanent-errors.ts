@@ -31,4 +31,5 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_SENTRY_NOT_FOUND', // unknown Sentry organization or issue, or an issue without events
   'ERR_SENTRY_INVALID', // Sentry refused the request itself (400), or redirected it (a wrong SENTRY_URL)
   'ERR_SENTRY_BAD_RESPONSE', // Sentry answered something that is not what its API documents
+  'ERR_ANSWER_QUESTION', // a question for the answerer failed its own schema: asking again gives the same
 ];

@@ -41,7 +41,7 @@ export async function createMainWorker(deps: {
     ...createSentrySettingsActivities(sentryFixSettings(config)),
     ...createAttemptCountActivities({ client }),
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
-    ...createCommandActivities({ forges, client, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS }),
+    ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS }),
   } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities;
   return Worker.create({
     connection: deps.connection,

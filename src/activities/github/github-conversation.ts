@@ -4,7 +4,7 @@ import { ONCE, type Repo, type RunInRepo } from './github-context.js';
 import type { GitHubOctokit } from './github-octokit.js';
 import { toGitHubMarkdown } from './github-review.js';
 import { parseGitHubThreadId, reactionContent } from './github-thread-id.js';
-import { reviewThreads } from './github-threads.js';
+import { findingThreadNotes, reviewThreads } from './github-threads.js';
 
 const notOnThisChange = (ref: ChangeRef, what: string) => new ForgeError('ERR_FORGE_NOT_FOUND', `${what} is not on ${ref.projectPath}#${ref.number}`);
 
@@ -38,9 +38,20 @@ function reactionTarget(target: Parameters<Conversation['addReaction']>[1]): { k
   return { kind: thread && thread.kind !== 'issue-comment' ? 'review-comment' : 'issue-comment', id };
 }
 
-/** Talking in a pull request's threads: review thread replies, and reactions on both kinds of comment. */
-export function createGitHubConversation(run: RunInRepo): Conversation {
+/**
+ * Talking in a pull request's threads: forgebot's finding threads read back, review thread replies, and reactions on
+ * both kinds of comment. `botLogin` names forgebot's own account on a repository (GitHubConnection.botLogin).
+ */
+export function createGitHubConversation(run: RunInRepo, botLogin: (owner: string, repo: string) => Promise<string>): Conversation {
   return {
+    async findingThread(ref, threadId) {
+      const thread = parseGitHubThreadId(threadId);
+      if (!thread || thread.kind === 'issue-comment') return undefined;
+      return run(ref, `reading a review thread of ${ref.projectPath}#${ref.number}`, async (api, repo) =>
+        findingThreadNotes(api, repo, ref.number, thread, await botLogin(repo.owner, repo.repo)),
+      );
+    },
+
     async replyInThread(ref, threadId, body) {
       const thread = parseGitHubThreadId(threadId);
       if (!thread) throw new ForgeError('ERR_FORGE_INVALID', `"${threadId.slice(0, 80)}" is not a GitHub thread id`);

@@ -84,7 +84,7 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
   return {
     ...repository,
     ...createGitHubAuthor(connection, run, options.logger),
-    ...createGitHubConversation(run),
+    ...createGitHubConversation(run, (owner, repo) => connection.botLogin(owner, repo)),
     ...createGitHubPeople(run),
 
     async getChange(ref) {

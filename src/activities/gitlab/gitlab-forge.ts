@@ -2,13 +2,13 @@ import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangedFile, ChangeSnapshot } from '../../domain/change-snapshot.js';
 import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
-import { ForgeError, type FindingThread, type FullForge, type InlineCommentTarget } from '../forge.js';
+import { ForgeError, type FindingThread, type FindingThreadNotes, type FullForge, type InlineCommentTarget } from '../forge.js';
 import { createGitLabBranchAuthor } from './gitlab-author.js';
 import { createGitLabChangeAuthor } from './gitlab-changes.js';
 import type { GitLabClient } from './gitlab-client.js';
 import { createGitLabContext } from './gitlab-context.js';
 import { createGitLabConversation } from './gitlab-conversation.js';
-import { toForgeError } from './gitlab-errors.js';
+import { gitlabAnswer, toForgeError } from './gitlab-errors.js';
 import { createGitLabPeople, createGitLabUsers, type GitLabUsers } from './gitlab-people.js';
 import { createGitLabPipelines } from './gitlab-pipelines.js';
 import { createGitLabRepositoryReader } from './gitlab-repository.js';
@@ -43,8 +43,10 @@ const toChangedFile = (diff: DiffLike): ChangedFile => ({
 
 /** The fields of a discussion note that finding threads are read from. */
 interface ThreadNote {
+  id: number;
   body: string;
-  author: { id: number };
+  system?: boolean;
+  author: { id: number; username?: string };
   resolved?: boolean;
   position?: { new_path?: string; old_path?: string; new_line?: number | null; old_line?: number | null } | null;
 }
@@ -63,6 +65,20 @@ function toFindingThread(id: string, note: ThreadNote): FindingThread | undefine
  * forgebot's summary: a note by the bot that is not on the diff (GitLab lists diff notes among an MR's notes too) and
  * that starts with the marker. Inline comments, a person's quote, a system note are never it.
  */
+/** A discussion id as GitLab makes them (hex): anything else is no thread of this merge request. */
+const DISCUSSION_ID = /^[0-9a-f]{1,64}$/i;
+
+/** One discussion, or undefined when the merge request has no such thread (a missing project is still an error). */
+async function discussionOf(api: GitLabClient, ref: ChangeRef, discussionId: string) {
+  try {
+    return await api.MergeRequestDiscussions.show(ref.projectId, ref.number, discussionId);
+  } catch (error) {
+    const answer = gitlabAnswer(error);
+    if (answer?.status === 404 && !/project not found/i.test(answer.message)) return undefined;
+    throw error;
+  }
+}
+
 function isOwnSummary(note: { system: boolean; author: { id: number }; body: string; type?: unknown; position?: unknown }, userId: number): boolean {
   const onDiff = note.type === 'DiffNote' || (note.position !== undefined && note.position !== null);
   return !note.system && !onDiff && note.author.id === userId && note.body.startsWith(SUMMARY_MARKER);
@@ -204,6 +220,24 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
           if (thread) threads.push(thread);
         }
         return threads;
+      });
+    },
+
+    async findingThread(ref, threadId): Promise<FindingThreadNotes | undefined> {
+      if (!DISCUSSION_ID.test(threadId)) return undefined;
+      return attempt(`reading a thread of ${ref.projectPath}!${ref.number}`, async () => {
+        const [userId, discussion] = await Promise.all([ownUserId(), discussionOf(api, ref, threadId)]);
+        // forgebot's finding, exactly as findingThreads decides: its own first note, with the marker as its last line.
+        const notes = (discussion?.notes ?? []) as ThreadNote[];
+        const first = notes[0];
+        const finding = discussion && first && first.author.id === userId ? toFindingThread(discussion.id, first) : undefined;
+        if (!finding) return undefined;
+        return {
+          finding,
+          notes: notes
+            .filter((note) => note.system !== true)
+            .map((note) => ({ noteId: String(note.id), authorId: note.author.id, author: note.author.username ?? `user ${note.author.id}`, byForgebot: note.author.id === userId, body: note.body })),
+        };
       });
     },
 

@@ -7,7 +7,8 @@ import type { FakeDiscussion, FakeGitLabState, NotePosition } from './state.js';
 import { validatePosition } from './validate-position.js';
 
 /**
- * `GET/POST …/discussions` (diff notes with validated positions), `PUT …/discussions/:id?resolved=` and
+ * `GET/POST …/discussions` (diff notes with validated positions), `GET …/discussions/:id` (one thread; `404 Discussion
+ * Not Found` for an id not on the merge request, as GitLab answers), `PUT …/discussions/:id?resolved=` and
  * `POST …/discussions/:id/notes` (a reply; replying to a single comment turns it into a thread, as GitLab does).
  */
 export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string): Router {
@@ -28,6 +29,11 @@ export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string):
     const discussion: FakeDiscussion = { id: state.newDiscussionId(), individual_note: false, notes: [note] };
     mr.discussions.push(discussion);
     res.status(201).json(serializeDiscussion(discussion, baseUrl()));
+  }));
+  router.get(`${base}/:discussionId`, withMergeRequest(state, ({ mr }, req, res) => {
+    const discussion = mr.discussions.find((d) => d.id === req.params.discussionId);
+    if (!discussion) return notFound(res, 'Discussion Not Found');
+    res.json(serializeDiscussion(discussion, baseUrl()));
   }));
   router.put(`${base}/:discussionId`, withMergeRequest(state, async ({ mr }, req, res) => {
     const discussion = mr.discussions.find((d) => d.id === req.params.discussionId);
