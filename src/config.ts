@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMAND_TRIGGER_PATTERN, DEFAULT_COMMAND_TRIGGER } from './domain/command-parser.js';
+import { JiraRepositoriesSetting } from './activities/jira/jira-repositories-setting.js';
 import { DEFAULT_READY_STATUS } from './webhooks/jira/decide-jira-action.js';
 import { JiraProjects } from './webhooks/jira/jira-project-allowlist.js';
 import { GitHubAllowedRepositories, GitLabAllowedProjects } from './webhooks/project-allowlist.js';
@@ -23,6 +24,8 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a Ku
 export const Config = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** The worker processes' Prometheus endpoint, `GET /metrics` (src/workers/metrics/): unset, none; 0, any free port. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -96,6 +99,12 @@ export const Config = z
     /** PostgreSQL (`postgres://user:password@host:5432/db`): required when CLAIM_STORE=postgres. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     CLAIM_RETENTION_DAYS: positiveInt.default(30),
+    /** The audit trail (src/audit/): `postgres` (DATABASE_URL), `pglite` (embedded, one process: `make dev`) or `off`; default postgres with DATABASE_URL, else pglite. */
+    AUDIT_STORE: z.enum(['postgres', 'pglite', 'off']).optional(),
+    /** AUDIT_STORE=pglite: the embedded database's directory (default `.forgebot/audit` under the working directory). */
+    AUDIT_STORE_DIR: z.string().min(1).optional(),
+    /** How long audit rows are kept (the worker prunes older ones daily). */
+    AUDIT_RETENTION_DAYS: positiveInt.default(400),
     /** Sentry (src/webhooks/sentry/): the integration's client secret (comma-separated during a rotation); unset, `/webhook/sentry` is not mounted. */
     SENTRY_CLIENT_SECRET: csv.optional(),
     SENTRY_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).default('https://sentry.io'),
@@ -117,6 +126,17 @@ export const Config = z
     JIRA_READY_STATUS: z.string().trim().min(1).max(255).default(DEFAULT_READY_STATUS),
     /** Jira project keys acted on (`PROJ,OPS`); unset: every project, as the forges' allowlists (src/webhooks/jira/jira-project-allowlist.ts). */
     JIRA_PROJECTS: JiraProjects.optional(),
+    /** The Jira site the worker reads tickets from and comments on (`https://acme.atlassian.net`; Server/DC with its context path). */
+    JIRA_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Jira Cloud: forgebot's Atlassian account e-mail and its API token (Basic). */
+    JIRA_EMAIL: z.string().trim().min(3).max(320).optional(),
+    JIRA_API_TOKEN: z.string().min(1).optional(),
+    /** Instead of JIRA_EMAIL + JIRA_API_TOKEN: a bearer token (an OAuth access token, a Data Center personal access token). */
+    JIRA_TOKEN: z.string().min(1).optional(),
+    /** Jira project → repository: a JSON array of JiraRepositoryMapping (src/domain/jira/ticket-mapping.ts). Unset: every ticket is unmapped. */
+    JIRA_REPOSITORIES: JiraRepositoriesSetting.optional(),
+    /** A custom field holding acceptance criteria (`customfield_10050`), read before the description's section. */
+    JIRA_ACCEPTANCE_FIELD: z.string().regex(/^customfield_\d{1,10}$/, 'a custom field id such as customfield_10050').optional(),
   })
   .superRefine((config, ctx) => {
     if (config.SANDBOX === 'kubernetes' && !config.RUNNER_IMAGE) {
@@ -146,14 +166,33 @@ export const Config = z
     if (config.JIRA_WEBHOOK_SECRET?.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['JIRA_WEBHOOK_SECRET'], message: 'names no secret' });
     }
+    for (const problem of jiraCredentialProblems(config)) ctx.addIssue({ code: 'custom', ...problem });
     if (config.SENTRY_GATE_REMINDER_HOURS >= config.SENTRY_GATE_EXPIRY_DAYS * 24) {
       ctx.addIssue({ code: 'custom', path: ['SENTRY_GATE_REMINDER_HOURS'], message: 'must be shorter than SENTRY_GATE_EXPIRY_DAYS' });
     }
     if (config.CLAIM_STORE === 'postgres' && !config.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when CLAIM_STORE=postgres' });
     }
+    if (config.AUDIT_STORE === 'postgres' && !config.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when AUDIT_STORE=postgres' });
+    }
   });
 export type Config = z.infer<typeof Config>;
+
+/** JIRA_URL goes with one credential: JIRA_EMAIL + JIRA_API_TOKEN (Basic), or JIRA_TOKEN (bearer); never a token without a site. */
+function jiraCredentialProblems(config: { JIRA_URL?: string | undefined; JIRA_EMAIL?: string | undefined; JIRA_API_TOKEN?: string | undefined; JIRA_TOKEN?: string | undefined }): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const basic = config.JIRA_EMAIL !== undefined || config.JIRA_API_TOKEN !== undefined;
+  if ((config.JIRA_EMAIL === undefined) !== (config.JIRA_API_TOKEN === undefined)) {
+    problems.push({ path: [config.JIRA_EMAIL === undefined ? 'JIRA_EMAIL' : 'JIRA_API_TOKEN'], message: 'JIRA_EMAIL and JIRA_API_TOKEN go together' });
+  }
+  if (basic && config.JIRA_TOKEN !== undefined) problems.push({ path: ['JIRA_TOKEN'], message: 'set either JIRA_TOKEN or JIRA_EMAIL + JIRA_API_TOKEN, not both' });
+  if (config.JIRA_URL !== undefined && !basic && config.JIRA_TOKEN === undefined) {
+    problems.push({ path: ['JIRA_API_TOKEN'], message: 'JIRA_URL needs a credential: JIRA_EMAIL + JIRA_API_TOKEN, or JIRA_TOKEN' });
+  }
+  if (config.JIRA_URL === undefined && (basic || config.JIRA_TOKEN !== undefined)) problems.push({ path: ['JIRA_URL'], message: 'is required when a Jira credential is set' });
+  return problems;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

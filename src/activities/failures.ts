@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ForgeError } from './forge.js';
+import { JiraError } from './jira/jira-api.js';
 import { PERMANENT_ERROR_TYPES } from './permanent-errors.js';
 import { SandboxError } from './sandbox/sandbox.js';
 
-/** Turns the typed errors of forges and sandboxes into Temporal failures that keep their type. */
+/** Turns the typed errors of forges, Jira and sandboxes into Temporal failures that keep their type. */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
-  if (error instanceof ForgeError) {
+  if (error instanceof ForgeError || error instanceof JiraError) {
     return ApplicationFailure.create({
       type: error.code,
       message: error.message,

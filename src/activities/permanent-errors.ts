@@ -32,4 +32,9 @@ export const PERMANENT_ERROR_TYPES = [
   'ERR_SENTRY_INVALID', // Sentry refused the request itself (400), or redirected it (a wrong SENTRY_URL)
   'ERR_SENTRY_BAD_RESPONSE', // Sentry answered something that is not what its API documents
   'ERR_ANSWER_QUESTION', // a question for the answerer failed its own schema: asking again gives the same
+  'ERR_JIRA_UNAUTHORIZED', // Jira refused the credential (JIRA_API_TOKEN / JIRA_TOKEN missing, wrong or revoked)
+  'ERR_JIRA_FORBIDDEN', // forgebot's Jira account lacks a project permission (browse, comment, transition)
+  'ERR_JIRA_NOT_FOUND', // no such issue, or one the account may not see
+  'ERR_JIRA_INVALID', // Jira refused the request itself, or answered what its API does not document
+  'ERR_JIRA_NOT_CONFIGURED', // the worker has no Jira connection (JIRA_URL and a token)
 ];

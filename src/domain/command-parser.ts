@@ -52,9 +52,9 @@ type LineKind = 'text' | 'blank' | 'hidden';
 
 /**
  * The note's lines, in order, with the lines a reader sees as code or quotation (or does not see) left out.
- * Each line kept is one a command may start.
+ * Each line kept is one a command may start (Jira comments' `approve` and `revise:` lines are read the same way).
  */
-function authoredLines(text: string): string[] {
+export function authoredLines(text: string): string[] {
   const lines = withoutHtmlComments(text).split(/\r\n|\r|\n/);
   const kinds = blockKinds(lines);
   hideInlineCode(lines, kinds);

@@ -7,8 +7,9 @@ import { createDedupe } from './dedupe.js';
 import { githubRoute } from './github/github-route.js';
 import { gitlabRoute } from './gitlab/gitlab-route.js';
 import { healthRoutes } from './health.js';
-import { loggingTicketStarter, type TicketStarter } from './jira/dispatch-jira-action.js';
+import type { TicketStarter } from './jira/dispatch-jira-action.js';
 import { jiraRoute } from './jira/jira-route.js';
+import { createTemporalTicketStarter } from './jira/temporal-ticket-starter.js';
 import { webhookMetrics } from './metrics.js';
 import type { Outbox } from './outbox/outbox.js';
 import { sentryRoute } from './sentry/sentry-route.js';
@@ -42,7 +43,7 @@ export interface WebhookAppDeps {
   dedupePrefix?: string;
   /** Where deliveries wait while Temporal cannot be reached (server.ts creates it and runs its drainer). */
   outbox: Outbox;
-  /** What `/webhook/jira` hands decided actions to; default: one that only logs (the ticket workflow is not built yet). */
+  /** What `/webhook/jira` hands decided actions to; default: the ticket workflow on Temporal, through `starter` and the outbox. */
   tickets?: TicketStarter;
 }
 
@@ -123,7 +124,7 @@ export function createWebhookApp(deps: WebhookAppDeps): Express {
         onNotAllowed: () => metrics.notAllowed('jira'),
         onDecided: (decision) => metrics.jiraDecided(decision),
         dedupe,
-        tickets: deps.tickets ?? loggingTicketStarter(deps.logger),
+        tickets: deps.tickets ?? createTemporalTicketStarter({ dedupe, starter: deps.starter, outbox: deps.outbox }, deps.logger),
         logger: deps.logger,
       }),
     );

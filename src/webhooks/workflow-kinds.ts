@@ -6,6 +6,7 @@ import { subjectLabel, type SubjectKind, type SubjectRef, type WorkflowKind } fr
 import { cancelReviewSignal, searchAttributes, type ReviewWorkflowInput } from '../workflows/definitions.js';
 import type * as workflows from '../workflows/index.js';
 import { cancelSentryFixSignal, type SentryFixInput } from '../workflows/sentry-fix-definitions.js';
+import { cancelTicketSignal, ticketSearchAttributes, type TicketWorkflowInput } from '../workflows/ticket-definitions.js';
 import { WorkflowKindError, type WorkflowSignal } from './workflow-starter.js';
 
 /** The deployment's task queues, by role (from the configuration); a kind names the role its workers poll. */
@@ -94,8 +95,25 @@ const sentryFix = defineWorkflowKind({
   cancelSignal: cancelSentryFixSignal.name,
 });
 
+/**
+ * The work on a Jira ticket (`ticket:jira:<KEY>`): plan, approval, implementation. The ticket's text is read by the
+ * workflow through Jira's API, never taken from the delivery, so the summary names the key only.
+ */
+const ticket = defineWorkflowKind({
+  workflowType: 'ticketWorkflow' satisfies keyof typeof workflows,
+  subject: 'jira-ticket',
+  taskQueue: 'main',
+  input: (subject) => [{ subject } satisfies TicketWorkflowInput],
+  describe: (subject) => ({ summary: `Jira ticket ${subject.key}` }),
+  searchAttributes: (subject) => [
+    { key: ticketSearchAttributes.ticketKey, value: subject.key },
+    { key: searchAttributes.phase, value: 'reading' },
+  ],
+  cancelSignal: cancelTicketSignal.name,
+});
+
 /** forgebot's workflow kinds. */
-export const workflowKinds: WorkflowKinds = { review, 'sentry-fix': sentryFix };
+export const workflowKinds: WorkflowKinds = { review, 'sentry-fix': sentryFix, ticket };
 
 /** The entry of `kind`, checked against the subject; throws WorkflowKindError for an unknown kind or a wrong subject. */
 export function kindSpec(kinds: WorkflowKinds, kind: WorkflowKind, subject?: SubjectRef): WorkflowKindSpec {

@@ -14,11 +14,15 @@ import { runSettings } from './review-settings.js';
 import { sentryApiActivities, sentryClientFromConfig, sentryFixSettings } from './sentry-fix-wiring.js';
 import { workflowBundle } from './workflow-source.js';
 import { createCommandActivities, type CommandActivities } from '../activities/command-activities.js';
+import type { JiraApi } from '../activities/jira/jira-api.js';
+import type { TicketActivities } from '../activities/jira/ticket-contracts.js';
+import { jiraClientFromConfig, ticketActivities } from './ticket-wiring.js';
 
 /**
  * The worker on the main task queue: every workflow, and the light activities (forge reads and writes, the run
  * settings workflows read at each turn, from this worker's configuration). The sentry-fix workflow's are always
  * registered; without SENTRY_TOKEN its Sentry ones fail for good, saying so (a review-only deployment is unaffected).
+ * So are the ticket workflow's, failing for good without a Jira connection.
  */
 export async function createMainWorker(deps: {
   config: Config;
@@ -28,6 +32,8 @@ export async function createMainWorker(deps: {
   claims: ClaimCheckStore;
   /** The Sentry API (default: from SENTRY_URL and SENTRY_TOKEN; none without a token). */
   sentry?: SentryClient;
+  /** The Jira API (default: from JIRA_URL and its credential; none without them: the ticket activities fail for good). */
+  jira?: JiraApi;
 }): Promise<Worker> {
   const { config, forges, claims } = deps;
   // The daily cap of fix attempts counts workflows through visibility: a client on the worker's own connection.
@@ -42,7 +48,8 @@ export async function createMainWorker(deps: {
     ...createAttemptCountActivities({ client }),
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
     ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS }),
-  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities;
+    ...ticketActivities(config, { forges, claims }, deps.jira ?? jiraClientFromConfig(config)),
+  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities;
   return Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -26,7 +26,8 @@ export async function branchHead(api: GitHubOctokit, repo: Repo, branch: string)
  * One commit through the Git data API, nothing pushed: the branch must still be at `parentSha`; each created or updated
  * file becomes a blob (base64, so binary bytes survive); one tree on the parent's tree (mode 100755 for executables,
  * `sha: null` deletes); one commit with the parent; the branch moves to it only as a fast forward (`force: false`), so a
- * push in between fails with ERR_FORGE_CONFLICT instead of being overwritten. Blobs, trees and commits are
+ * push in between fails with ERR_FORGE_CONFLICT instead of being overwritten. No changes make an empty commit (the
+ * parent's tree), which a pull request opened before any work needs. Blobs, trees and commits are
  * content-addressed: repeating them is harmless; the ref update is the one step that publishes.
  */
 export async function commitFileChanges(api: GitHubOctokit, repo: Repo, input: CommitInput): Promise<{ sha: string }> {
@@ -44,8 +45,9 @@ export async function commitFileChanges(api: GitHubOctokit, repo: Repo, input: C
     const { data: blob } = await api.rest.git.createBlob({ ...repo, content: change.contentBase64, encoding: 'base64' });
     tree.push({ path: change.path, mode: change.executable ? '100755' : '100644', type: 'blob', sha: blob.sha });
   }
-  const { data: created } = await api.rest.git.createTree({ ...repo, base_tree: parent.tree.sha, tree });
-  const { data: commit } = await api.rest.git.createCommit({ ...repo, message: input.message, tree: created.sha, parents: [input.parentSha] });
+  // No changes: an empty commit on the parent's own tree (a pull request needs a commit to open), no tree made.
+  const treeSha = tree.length === 0 ? parent.tree.sha : (await api.rest.git.createTree({ ...repo, base_tree: parent.tree.sha, tree })).data.sha;
+  const { data: commit } = await api.rest.git.createCommit({ ...repo, message: input.message, tree: treeSha, parents: [input.parentSha] });
   await api.rest.git.updateRef({ ...repo, ref: headsRef(input.branch), sha: commit.sha, force: false, ...ONCE });
   return { sha: commit.sha };
 }

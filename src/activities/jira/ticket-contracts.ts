@@ -55,7 +55,9 @@ export type TicketNote =
   | { kind: 'reminder'; gate: 'plan' | 'merge'; expiresAt: string; workflowId: string }
   | { kind: 'implemented'; changeUrl: string; workClaim: ClaimRef }
   | { kind: 'not-pushed'; reason: string; workClaim?: ClaimRef }
-  | { kind: 'ended'; outcome: string; detail: string; changeUrl?: string };
+  | { kind: 'ended'; outcome: string; detail: string; changeUrl?: string }
+  /** A person's comment was not taken (no permission, a stale plan, no gate open): forgebot's reason, in a sentence. */
+  | { kind: 'refused'; commentId: string; reason: string };
 
 /** The draft change that carries the plan (and later the implementation) on branch `forgebot/<KEY>-<slug>`. */
 export interface PlanChange {
