@@ -12,10 +12,12 @@ import { pullRoutes } from './pull-routes.js';
 import { pullWriteRoutes } from './pull-write-routes.js';
 import { reactionRoutes } from './reaction-routes.js';
 import { repositoryRoutes } from './repository-routes.js';
+import { validateReviewComment } from './review-validation.js';
 import { fail, type Caller } from './route-helpers.js';
 import { iso } from './serialize.js';
 import {
-  FakeGitHubState, protectedKey, type FakeCheckRun, type FakeCommitStatus, type FakeGitHubUser, type FakePull, type FakeRepository, type FakeRole,
+  FakeGitHubState, protectedKey, type FakeCheckRun, type FakeCommitStatus, type FakeGitHubUser, type FakeIssueComment, type FakePull, type FakeRepository,
+  type FakeReview, type FakeReviewComment, type FakeRole,
 } from './state.js';
 
 export interface FakeGitHubOptions {
@@ -163,6 +165,46 @@ export class FakeGitHub {
     const comment = this.state.reviewComments.find((candidate) => candidate.id === commentId && candidate.inReplyToId === undefined);
     if (!comment) throw new Error(`fake GitHub: no thread starts with comment ${commentId}`);
     comment.resolved = resolved;
+  }
+
+  /** A person's comment in the conversation of pull request `number` (as the web UI posts it for them). */
+  addIssueComment(fullName: string, number: number, comment: { body: string; user: FakeGitHubUser }): FakeIssueComment {
+    const repo = this.repositoryNamed(fullName);
+    const now = iso(Date.now());
+    const added: FakeIssueComment = { id: this.state.id(), issueNumber: number, repo, body: comment.body, user: comment.user, createdAt: now, updatedAt: now };
+    this.state.issueComments.push(added);
+    return added;
+  }
+
+  /**
+   * A person's review comment: on a line of the pull request's diff (checked as GitHub checks it; a new thread, in a
+   * review of its own), or, with `inReplyTo`, a reply in the thread that comment starts (at its lines).
+   */
+  async addReviewComment(
+    fullName: string,
+    number: number,
+    comment: { body: string; user: FakeGitHubUser } & ({ path: string; line: number; side?: 'LEFT' | 'RIGHT' } | { inReplyTo: number }),
+  ): Promise<FakeReviewComment> {
+    const repo = this.repositoryNamed(fullName);
+    const pull = this.state.pull(repo, number);
+    if (!pull) throw new Error(`fake GitHub: no pull request ${fullName}#${number}`);
+    const now = iso(Date.now());
+    if ('inReplyTo' in comment) {
+      const parent = this.state.reviewComments.find((candidate) => candidate.repo === repo && candidate.id === comment.inReplyTo && candidate.inReplyToId === undefined);
+      if (!parent) throw new Error(`fake GitHub: no thread starts with comment ${comment.inReplyTo}`);
+      const reply: FakeReviewComment = { ...parent, id: this.state.id(), body: comment.body, user: comment.user, inReplyToId: parent.id, createdAt: now };
+      delete reply.resolved;
+      this.state.reviewComments.push(reply);
+      return reply;
+    }
+    await this.state.refresh(pull);
+    const placed = validateReviewComment({ path: comment.path, line: comment.line, side: comment.side ?? 'RIGHT', body: comment.body }, await this.state.files(pull));
+    if (typeof placed === 'string') throw new Error(`fake GitHub: ${placed}`);
+    const review: FakeReview = { id: this.state.id(), pullNumber: number, repo, body: '', state: 'COMMENTED', commitId: pull.headSha, user: comment.user, submittedAt: now };
+    this.state.reviews.push(review);
+    const added: FakeReviewComment = { ...placed, id: this.state.id(), reviewId: review.id, pullNumber: number, repo, commitId: pull.headSha, user: comment.user, createdAt: now };
+    this.state.reviewComments.push(added);
+    return added;
   }
 
   /** Every installation token issued so far expires now. */

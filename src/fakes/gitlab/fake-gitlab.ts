@@ -13,6 +13,7 @@ import {
   type ForeignNote,
   type MergeRequestState,
   type NewMergeRequest,
+  type NotePosition,
 } from './state.js';
 import type { FakeMember, FakePipeline, GitLabAccessLevel, MemberOptions, PipelineStatusName } from './write-model.js';
 
@@ -120,6 +121,44 @@ export class FakeGitLab {
   /** A note by a human (or a system note), which the token's user may read but not edit. */
   addForeignNote(projectId: number, iid: number, note: ForeignNote): FakeNote {
     return this.state.addForeignNote(projectId, iid, note);
+  }
+
+  /**
+   * A person's reply in an existing discussion, as `POST …/discussions/:id/notes` makes it for them: a single comment
+   * becomes a thread, and a reply in a diff thread is a DiffNote at the thread's position.
+   */
+  addForeignReply(projectId: number, iid: number, discussionId: string, note: Omit<ForeignNote, 'system'>): FakeNote {
+    const mr = this.state.requireMergeRequest(projectId, iid);
+    const discussion = mr.discussions.find((candidate) => candidate.id === discussionId);
+    if (!discussion) throw new Error(`fake GitLab: no discussion ${discussionId}`);
+    if (discussion.individual_note) {
+      discussion.individual_note = false;
+      for (const first of discussion.notes) Object.assign(first, { type: first.type ?? 'DiscussionNote', resolvable: !first.system });
+    }
+    const position = discussion.notes[0]?.position;
+    const reply = this.state.newNote(mr, note.body, { author: this.state.user(note.author ?? 'alice'), ...(position ? { position } : { inThread: true }) });
+    discussion.notes.push(reply);
+    return reply;
+  }
+
+  /** A person's note on a line of the newest diff version (`newLine` on the head's side, else `oldLine`): a new thread. */
+  addForeignDiffNote(projectId: number, iid: number, note: Omit<ForeignNote, 'system'> & { path: string; newLine?: number; oldLine?: number }): { note: FakeNote; discussionId: string } {
+    const mr = this.state.requireMergeRequest(projectId, iid);
+    const version = mr.versions[0];
+    if (!version) throw new Error(`fake GitLab: merge request ${projectId}!${iid} has no diff version`);
+    const position: NotePosition = {
+      base_sha: version.base_commit_sha, start_sha: version.start_commit_sha, head_sha: version.head_commit_sha, position_type: 'text',
+      old_path: note.path, new_path: note.path, old_line: note.oldLine ?? null, new_line: note.newLine ?? null,
+    };
+    const created = this.state.newNote(mr, note.body, { author: this.state.user(note.author ?? 'alice'), position });
+    const discussionId = this.state.newDiscussionId();
+    mr.discussions.push({ id: discussionId, individual_note: false, notes: [created] });
+    return { note: created, discussionId };
+  }
+
+  /** The discussion a note belongs to (its id is what a webhook's `discussion_id` carries). */
+  discussionOf(projectId: number, iid: number, noteId: number): FakeDiscussion | undefined {
+    return this.discussions(projectId, iid).find((discussion) => discussion.notes.some((note) => note.id === noteId));
   }
 
   /** A person resolves (or unresolves) a thread in the web UI. */
