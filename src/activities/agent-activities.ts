@@ -15,6 +15,7 @@ import { withTypedFailures } from './failures.js';
 import type { ChangeState } from './forge-activities.js';
 import type { AgentJob, RunnerSecrets, Sandbox } from './sandbox/sandbox.js';
 import { SandboxError } from './sandbox/sandbox.js';
+import { meterAgentJob } from '../workers/metrics/agent-job-metrics.js';
 
 /** The agent-worker's own settings: every job's model and limits come from here, read when the job runs. */
 export interface AgentSettings {
@@ -246,7 +247,8 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
      */
     async runAgent(input: RunAgentInput): Promise<StoredAgentRun> {
       return withTypedFailures(async () => {
-        const output = await runJob(await taskFor(input.assignment), input.timeoutMs);
+        const task = await taskFor(input.assignment);
+        const output = await meterAgentJob(task, () => runJob(task, input.timeoutMs));
         const claim = await putJson(deps.claims, outputClaimKind(output.role), output);
         return { claim, digest: digestOf(output) };
       });
@@ -258,7 +260,8 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
      */
     async runReviewAgent(request: ReviewRequest, change: ChangeState): Promise<ReviewResult> {
       return withTypedFailures(async () => {
-        const output = await runJob(await taskFor({ role: 'reviewer', request, change }), settings.timeoutMs);
+        const task = await taskFor({ role: 'reviewer', request, change });
+        const output = await meterAgentJob(task, () => runJob(task, settings.timeoutMs));
         if (output.role !== 'reviewer') throw new SandboxError('ERR_RUNNER_OUTPUT', `the runner answered as ${output.role}, not reviewer`);
         return output.review;
       });

@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../logger.js';
+import { meteredFetch } from '../../workers/metrics/metered-fetch.js';
 
 /** Octokit with GitHub's rate-limit handling (throttling) and bounded retries of 5xx answers (retry). */
 export const GitHubOctokit = Octokit.plugin(throttling, retry);
@@ -35,7 +36,7 @@ export function octokitOptions(settings: OctokitSettings) {
     baseUrl: settings.baseUrl.replace(/\/+$/, ''),
     userAgent: 'forgebot',
     request: {
-      fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(settings.timeoutMs) }),
+      fetch: (url: string | URL, init?: RequestInit) => meteredFetch('github')(url, { ...init, signal: AbortSignal.timeout(settings.timeoutMs) }),
     },
     throttle: {
       onRateLimit: onLimit(maxInlineWaitMs, settings.logger, 'primary'),

@@ -7,6 +7,7 @@ import {
   type ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
 import { retryAfterMs } from '../retry-after.js';
+import { meteredFetch } from '../../workers/metrics/metered-fetch.js';
 
 /** Answers worth another attempt: rate limited (never processed), or a proxy/GitLab briefly unavailable. */
 const UNAVAILABLE = new Set([502, 503, 504]);
@@ -74,7 +75,7 @@ export function createRetryAfterRequester(policy: RetryPolicy = DEFAULT_RETRY_PO
       url.search = searchParams ?? '';
       for (let attempt = 1; ; attempt++) {
         const request = new Request(url, { method, ...(headers && { headers }), ...(body && { body }), ...(signal && { signal }) });
-        const response = await fetch(request).catch((error: unknown) => {
+        const response = await meteredFetch('gitlab')(request).catch((error: unknown) => {
           const name = error instanceof Error ? error.name : '';
           throw name === 'TimeoutError' || name === 'AbortError' ? new GitbeakerTimeoutError('Query timeout was reached') : error;
         });

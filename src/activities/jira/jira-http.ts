@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { JiraError } from './jira-api.js';
 import { jiraErrorFromException, jiraErrorFromResponse } from './jira-errors.js';
+import { meteredFetch } from '../../workers/metrics/metered-fetch.js';
 
 /** How forgebot signs in: an Atlassian account's email and API token (Cloud), or a bearer token (OAuth, a DC PAT). */
 export type JiraAuth = { type: 'basic'; email: string; apiToken: string } | { type: 'bearer'; token: string };
@@ -41,7 +42,7 @@ export function jiraSite(baseUrl: string): string {
 export function createJiraHttp(options: JiraHttpOptions): JiraHttp {
   const site = jiraSite(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = meteredFetch('jira', options.fetch ?? fetch);
   const { auth } = options;
   const credential = auth.type === 'basic' ? Buffer.from(`${auth.email}:${auth.apiToken}`, 'utf8').toString('base64') : auth.token;
   const authorization = auth.type === 'basic' ? `Basic ${credential}` : `Bearer ${credential}`;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { SentryApiComment, SentryApiEvent, SentryApiIssue } from './sentry-api-schemas.js';
 import { SentryError, sentryErrorFromException, sentryErrorFromResponse } from './sentry-errors.js';
 import { nextPageUrl } from './sentry-pagination.js';
+import { meteredFetch } from '../../workers/metrics/metered-fetch.js';
 
 export interface SentryClientOptions {
   /** SENTRY_URL: `https://sentry.io`, a region (`https://de.sentry.io`) or a self-hosted Sentry; `/api/0` may follow. */
@@ -53,7 +54,7 @@ export function createSentryClient(options: SentryClientOptions): SentryClient {
   const origin = new URL(api).origin;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxPages = options.maxPages ?? 20;
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = meteredFetch('sentry', options.fetch ?? fetch);
   const secrets = [options.token];
 
   function issuePath(org: string, issueId: string): string {

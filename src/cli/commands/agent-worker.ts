@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { installTemporalLogging } from '../../workers/temporal-logging.js';
+import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
@@ -12,7 +12,8 @@ import { createSandbox, runnerSecrets } from '../wiring.js';
  * Temporal outage; it exits non-zero when it cannot start or its worker fails (exitOnWorkerFailure).
  */
 export async function runAgentWorker(config: Config, logger: Logger): Promise<void> {
-  installTemporalLogging(logger);
+  // The Temporal runtime (logging, the SDK's metrics) is set up once per process, before any connection.
+  const metrics = await wireWorkerMetrics({ config, logger });
   await exitOnWorkerFailure(logger, 'agent worker', async () => {
     const connection = await connectTemporalWorker(config);
     const claims = createClaimStore(config, logger);
@@ -21,7 +22,7 @@ export async function runAgentWorker(config: Config, logger: Logger): Promise<vo
       logger.info({ taskQueue: config.AGENT_TASK_QUEUE, concurrency: config.AGENT_CONCURRENCY, sandbox: config.SANDBOX }, 'agent worker polling');
       await worker.run();
     } finally {
-      await Promise.allSettled([connection.close(), claims.close()]);
+      await Promise.allSettled([connection.close(), claims.close(), metrics.close()]);
     }
   });
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { installTemporalLogging } from '../../workers/temporal-logging.js';
+import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { createMainWorker } from '../../workers/main-worker.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
@@ -24,7 +24,7 @@ const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
  * whose draft fix MR is printed when it opens (`--once`: then it exits).
  */
 export async function runDev(config: Config, logger: Logger, options: { once: boolean }): Promise<void> {
-  installTemporalLogging(logger);
+  const metrics = await wireWorkerMetrics({ config, logger });
   const stateDir = join(projectRoot, '.forgebot');
   const forgeConfigured = Boolean((config.GITLAB_URL && config.GITLAB_TOKEN) || config.GITHUB_TOKEN || config.GITHUB_APP_ID !== undefined);
   const demoMode = !(forgeConfigured && config.ANTHROPIC_API_KEY);
@@ -38,7 +38,7 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     logger,
   });
   let demo: Demo | undefined;
-  const cleanups: (() => Promise<void>)[] = [() => temporal.stop()];
+  const cleanups: (() => Promise<void>)[] = [() => temporal.stop(), () => metrics.close()];
   try {
     if (demoMode) {
       logger.info('no GitLab/Anthropic credentials: demo mode (fake GitLab, fake Sentry, scripted model)');
@@ -51,6 +51,8 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     cleanups.unshift(() => server.close());
     const connection = await connectTemporalWorker(effective);
     cleanups.unshift(() => connection.close());
+    const samplers = metrics.startSamplers(connection);
+    cleanups.unshift(async () => samplers.stop());
     const claims = createClaimStore(effective, logger);
     cleanups.unshift(() => claims.close());
     const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims });

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { installTemporalLogging } from '../../workers/temporal-logging.js';
+import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createMainWorker } from '../../workers/main-worker.js';
 import { ensureRegistered } from '../../workers/register-search-attributes.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
@@ -13,17 +13,20 @@ import { createForges } from '../wiring.js';
  * out a Temporal outage; it exits non-zero when it cannot start or its worker fails (exitOnWorkerFailure).
  */
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
-  installTemporalLogging(logger);
+  // The Temporal runtime (logging, the SDK's metrics) is set up once per process, before any connection.
+  const metrics = await wireWorkerMetrics({ config, logger });
   await exitOnWorkerFailure(logger, 'worker', async () => {
     await ensureSearchAttributes(config, logger);
     const connection = await connectTemporalWorker(config);
+    const samplers = metrics.startSamplers(connection);
     const claims = createClaimStore(config, logger);
     try {
       const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
       await worker.run();
     } finally {
-      await Promise.allSettled([connection.close(), claims.close()]);
+      samplers.stop();
+      await Promise.allSettled([connection.close(), claims.close(), metrics.close()]);
     }
   });
 }

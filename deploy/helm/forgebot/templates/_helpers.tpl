@@ -141,6 +141,15 @@ affinity:
 {{- end }}
 {{- end -}}
 
+{{/* prometheus.io annotations of the worker and agent-worker pods: their GET /metrics on metrics.workerPort. */}}
+{{- define "forgebot.workerScrapeAnnotations" -}}
+{{- if .Values.metrics.scrapeAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.workerPort | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end -}}
+
 {{/* Pod annotations: a checksum of the settings so a change rolls the pods. */}}
 {{- define "forgebot.podAnnotations" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
