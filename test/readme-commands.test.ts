@@ -58,6 +58,7 @@ const coverage: Record<string, string> = {
   './forgebot approve': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/cli.test.ts (forgebot dev --once prints it for the demo fix MR)',
   'forgebot approve': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
   'forgebot reject --reason': 'reviews list / status / cancel against a Temporal that is down (approve and reject too); test/sentry-fix-workflow.test.ts decides at a real gate',
+  'forgebot audit': 'test/audit-cli.test.ts (./forgebot audit --json against a real PostgreSQL database; a bad --since exits 2)',
   'forgebot --help': './forgebot --help and --version',
   'forgebot --version': './forgebot --help and --version',
 };

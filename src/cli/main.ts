@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { chooseLogFormat, createLogger, type Logger } from '../logger.js';
 import { TemporalUnreachableError } from '../workers/temporal-connection.js';
 import { runAgentWorker } from './commands/agent-worker.js';
+import { AuditUsageError, runAuditCommand, type AuditCommand } from './commands/audit.js';
 import { DecisionRefused, runDecideCommand, type DecideCommand } from './commands/decide.js';
 import { runDev } from './commands/dev.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
@@ -142,5 +143,23 @@ program
   .action((workflowId: string, options: { reason: string; as?: string }) =>
     decide({ decision: 'reject', workflowId, reason: options.reason, ...(options.as !== undefined && { as: options.as }) })(),
   );
+
+program
+  .command('audit')
+  .description('what forgebot did outside (notes, branches, changes, comments), who decided at its gates, and its agent jobs, newest first')
+  .option('--repository <path>', 'only this repository (group/project or owner/repo)')
+  .option('--subject <key>', 'only this subject and its workflow (change:gitlab:42:7, sentry-issue:acme:123, jira-ticket:PROJ-7)')
+  .option('--since <when>', 'only rows since an ISO date or time, or an age (7d, 12h, 30m)')
+  .option('--limit <n>', 'at most this many rows (default 100)')
+  .option('--json', 'print JSON lines')
+  .action(async (options: Omit<AuditCommand, 'json'> & { json?: boolean }) => {
+    try {
+      await withConfig((config) => runAuditCommand(config, { ...options, json: options.json === true }))();
+    } catch (error) {
+      if (!(error instanceof AuditUsageError)) throw error;
+      process.stderr.write(`forgebot audit: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
 
 await program.parseAsync(process.argv);

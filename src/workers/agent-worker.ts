@@ -1,4 +1,5 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { WorkerAudit } from '../audit/wiring.js';
 import type { Config } from '../config.js';
 import { createAgentActivities, type RunnerSecretsSource } from '../activities/agent-activities.js';
 import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
@@ -16,6 +17,8 @@ export async function createAgentWorker(deps: {
   secrets: RunnerSecretsSource;
   /** Where agent outputs are kept for the main worker's activities (the same store). */
   claims: ClaimCheckStore;
+  /** The audit trail: its interceptor records every agent job (absent: none). */
+  audit?: WorkerAudit;
 }): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
@@ -28,5 +31,6 @@ export async function createAgentWorker(deps: {
     defaultHeartbeatThrottleInterval: '2s',
     // Leave room after cancellation for the sandbox to stop the job it started.
     shutdownGraceTime: '30s',
+    ...(deps.audit ? { interceptors: { activity: [deps.audit.interceptor] } } : {}),
   });
 }

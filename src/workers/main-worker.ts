@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { WorkerAudit } from '../audit/wiring.js';
 import type { Config } from '../config.js';
 import { createAuthorActivities, type AuthorActivities } from '../activities/author-activities.js';
 import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
@@ -34,6 +35,8 @@ export async function createMainWorker(deps: {
   sentry?: SentryClient;
   /** The Jira API (default: from JIRA_URL and its credential; none without them: the ticket activities fail for good). */
   jira?: JiraApi;
+  /** The audit trail: its interceptor records what the activities did (absent: none). */
+  audit?: WorkerAudit;
 }): Promise<Worker> {
   const { config, forges, claims } = deps;
   // The daily cap of fix attempts counts workflows through visibility: a client on the worker's own connection.
@@ -56,5 +59,6 @@ export async function createMainWorker(deps: {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities,
+    ...(deps.audit ? { interceptors: { activity: [deps.audit.interceptor] } } : {}),
   });
 }

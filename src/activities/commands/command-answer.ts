@@ -8,7 +8,8 @@ import { renderHelp } from './command-help.js';
 
 /** What `forwardDecision` found: the owning workflow took the decision, refused it (its validator's reason), or none owns the change. */
 export type DecisionForwarded =
-  | { kind: 'taken'; workflowId: string; outcome: GateOutcome }
+  /** `planVersion`: the plan a plan gate's decision was for (the audit trail records it). */
+  | { kind: 'taken'; workflowId: string; outcome: GateOutcome; planVersion?: number }
   | { kind: 'refused'; workflowId: string; reason: string }
   | { kind: 'no-owner' };
 

@@ -54,7 +54,7 @@ export async function forwardDecision(client: TemporalClient, ref: ChangeRef, de
     const planVersion = gate === 'plan' ? status.plans?.at(-1)?.version : undefined;
     const args: GateDecision = { ...decision, gate, ...(planVersion !== undefined && decision.planVersion === undefined ? { planVersion } : {}) };
     const outcome = await client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [args], updateId }));
-    return { kind: 'taken', workflowId: owner.workflowId, outcome };
+    return { kind: 'taken', workflowId: owner.workflowId, outcome, ...(args.planVersion !== undefined ? { planVersion: args.planVersion } : {}) };
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) return { kind: 'refused', workflowId: owner.workflowId, reason: refusal(error) };
     if (error instanceof WorkflowNotFoundError) return { kind: 'refused', workflowId: owner.workflowId, reason: 'the workflow ended meanwhile' };

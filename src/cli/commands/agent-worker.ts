@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
+import { auditForWorker } from '../../audit/wiring.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { exitOnWorkerFailure } from '../process-lifecycle.js';
 import { createSandbox, runnerSecrets } from '../wiring.js';
@@ -17,12 +18,13 @@ export async function runAgentWorker(config: Config, logger: Logger): Promise<vo
   await exitOnWorkerFailure(logger, 'agent worker', async () => {
     const connection = await connectTemporalWorker(config);
     const claims = createClaimStore(config, logger);
+    const audit = auditForWorker(config, logger);
     try {
-      const worker = await createAgentWorker({ config, connection, sandbox: createSandbox(config, logger), secrets: runnerSecrets(config), claims });
+      const worker = await createAgentWorker({ config, connection, sandbox: createSandbox(config, logger), secrets: runnerSecrets(config), claims, audit });
       logger.info({ taskQueue: config.AGENT_TASK_QUEUE, concurrency: config.AGENT_CONCURRENCY, sandbox: config.SANDBOX }, 'agent worker polling');
       await worker.run();
     } finally {
-      await Promise.allSettled([connection.close(), claims.close(), metrics.close()]);
+      await Promise.allSettled([connection.close(), claims.close(), audit.close(), metrics.close()]);
     }
   });
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import { auditForWorker } from '../../audit/wiring.js';
 import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { createMainWorker } from '../../workers/main-worker.js';
@@ -55,8 +56,10 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     cleanups.unshift(async () => samplers.stop());
     const claims = createClaimStore(effective, logger);
     cleanups.unshift(() => claims.close());
-    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims });
-    const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective), claims });
+    const audit = auditForWorker(effective, logger);
+    cleanups.unshift(() => audit.close());
+    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims, audit });
+    const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective), claims, audit });
     const running = Promise.all([worker.run(), agentWorker.run()]);
     logger.info({ webhook: `${server.url}/webhook/gitlab`, githubWebhook: `${server.url}/webhook/github`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');
 

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createMainWorker } from '../../workers/main-worker.js';
 import { ensureRegistered } from '../../workers/register-search-attributes.js';
+import { auditForWorker } from '../../audit/wiring.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { connectTemporalClient, connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { exitOnWorkerFailure } from '../process-lifecycle.js';
@@ -20,13 +21,14 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     const connection = await connectTemporalWorker(config);
     const samplers = metrics.startSamplers(connection);
     const claims = createClaimStore(config, logger);
+    const audit = auditForWorker(config, logger);
     try {
-      const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims });
+      const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims, audit });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
       await worker.run();
     } finally {
       samplers.stop();
-      await Promise.allSettled([connection.close(), claims.close(), metrics.close()]);
+      await Promise.allSettled([connection.close(), claims.close(), audit.close(), metrics.close()]);
     }
   });
 }
