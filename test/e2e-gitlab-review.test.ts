@@ -14,6 +14,8 @@ import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
+import { auditActivityInterceptor } from '../src/audit/audit-interceptor.js';
+import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/audit-database.js';
 
 // The real fixture names project 1 "gitlabhq/gitlab-test", MR !1, ms-viewport → master.
 const open = loadFixture('gitlab', 'merge_request--open');
@@ -33,6 +35,7 @@ describe('GitLab merge request review, end to end', () => {
   let gitlab: FakeGitLab;
   let model: FakeAnthropic;
   let stack: Stack;
+  let auditDb: TestDatabase;
   const summaries = () => gitlab.notes(1, 1).filter((note) => note.body.startsWith(SUMMARY_MARKER));
   const diffNotes = () => gitlab.notes(1, 1).filter((note) => note.type === 'DiffNote');
   const handle = () => env.client.workflow.getHandle('review:gitlab:1:1');
@@ -56,12 +59,16 @@ describe('GitLab merge request review, end to end', () => {
     await repo.branch('ms-viewport');
     await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
     await repo.checkout('master');
-    world = await startFixtureWorld(repo.dir);
+    auditDb = await createTestDatabase();
+    const store = auditDb.openStore();
+    world = await startFixtureWorld(repo.dir, { stackOptions: { audit: { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() } } });
     ({ env, gitlab, model, stack } = world);
   });
   after(async () => {
     await world?.stop();
     await repo?.remove();
+    await auditDb?.drop();
+    await closeAdmin();
   });
 
   test('a real "open" delivery (sent 20 times at once) → one review: summary note and inline comments at the right lines', async () => {
@@ -96,6 +103,23 @@ describe('GitLab merge request review, end to end', () => {
     assert.deepEqual(model.errors, []);
     const description = await handle().describe();
     assert.equal(description.searchAttributes.ForgebotRepository?.[0], 'gitlabhq/gitlab-test');
+  });
+
+  test('the audit trail holds exactly that review: one agent job, the summary created, the inline comments posted', async () => {
+    const rows = await eventually(async () => {
+      const listed = await auditDb.openStore().list({ subject: 'change:gitlab:1:1' });
+      return listed.length >= 3 ? listed : undefined;
+    }, 'three audit rows');
+    const facts = rows.map((row) => [row.kind, row.target, row.repository ?? null, row.details?.count ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    assert.deepEqual(facts, [
+      ['agent-job', 'sandbox', 'gitlabhq/gitlab-test', null],
+      ['inline-comments-posted', 'gitlab', 'gitlabhq/gitlab-test', 3],
+      ['summary-created', 'gitlab', 'gitlabhq/gitlab-test', null],
+    ]);
+    const job = rows.find((row) => row.kind === 'agent-job');
+    assert.equal(job?.details?.role, 'reviewer');
+    assert.equal(job?.workflowId, 'review:gitlab:1:1');
+    assert.ok(rows.every((row) => !JSON.stringify(row).includes('glpat-') && !JSON.stringify(row).includes('sk-ant-')), 'no credential in any row');
   });
 
   test('a second push → re-review; the summary is edited in place and known findings are not posted twice', async () => {

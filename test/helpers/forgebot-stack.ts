@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WorkerAudit } from '../../src/audit/wiring.js';
 import { createClaimStore } from '../../src/activities/claim-check/create-claim-store.js';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -32,6 +33,8 @@ export interface StackOptions {
   sandbox?: (config: Config, logger: Logger) => Sandbox;
   /** false: no agent worker in this process (a test runs its own). */
   agentWorker?: boolean;
+  /** The audit trail both workers record to (absent: none). */
+  audit?: WorkerAudit;
 }
 
 /**
@@ -61,11 +64,11 @@ export async function startForgebot(env: TemporalEndpoint, redis: Redis, vars: R
   // agent-worker started as its own process is given too.
   const claims = createClaimStore(config);
   const workers: Worker[] = [
-    await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config), claims }),
+    await createMainWorker({ config, connection: env.nativeConnection, forges: createForges(config), claims, ...(options.audit ? { audit: options.audit } : {}) }),
   ];
   if (options.agentWorker !== false) {
     const sandbox = options.sandbox?.(config, logger) ?? createLocalSandbox({ logger });
-    workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config), claims }));
+    workers.push(await createAgentWorker({ config, connection: env.nativeConnection, sandbox, secrets: runnerSecrets(config), claims, ...(options.audit ? { audit: options.audit } : {}) }));
   }
   let failure: Error | undefined;
   const running = Promise.all(workers.map((worker) => worker.run().catch((error: unknown) => {
