@@ -3,6 +3,7 @@ import proto from '@temporalio/proto';
 import type { Logger } from '../logger.js';
 import { searchAttributes } from '../workflows/definitions.js';
 import { sentrySearchAttributes } from '../workflows/sentry-fix-definitions.js';
+import { ticketSearchAttributes } from '../workflows/ticket-definitions.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
@@ -12,7 +13,7 @@ const indexedType = {
 } as const;
 
 /** Every custom search attribute forgebot's workflows set. */
-export const forgebotSearchAttributes = [...Object.values(searchAttributes), ...Object.values(sentrySearchAttributes)];
+export const forgebotSearchAttributes = [...Object.values(searchAttributes), ...Object.values(sentrySearchAttributes), ...Object.values(ticketSearchAttributes)];
 
 /**
  * Registers the custom search attributes forgebot's workflows use, if the namespace lacks them.

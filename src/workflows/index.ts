@@ -1,2 +1,3 @@
 export { reviewWorkflow } from './review.js';
 export { sentryFixWorkflow } from './sentry-fix.js';
+export { ticketWorkflow } from './ticket.js';

@@ -118,6 +118,20 @@ export class HumanGate {
     return { gate, decision: 'approve', next: open.wait.next('approve') };
   }
 
+  /**
+   * A decision that reaches the workflow another way than the Update (a Jira comment whose author an activity checked):
+   * the same validation and the same state change as `decide`; a refusal is answered, not thrown.
+   */
+  submit(decision: GateDecision): { taken: GateOutcome } | { refused: string } {
+    try {
+      this.validate(decision);
+      return { taken: this.take(decision) };
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === REFUSED) return { refused: error.message };
+      throw error;
+    }
+  }
+
   /** Opens the gate (status.openGate) and waits, durably, for its decision, its expiry or an interruption. */
   async wait(wait: GateWait): Promise<GateResult> {
     const since = Date.now();

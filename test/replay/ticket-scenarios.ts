@@ -1,0 +1,93 @@
+// The ticket workflow scenarios test/replay/record-ticket-histories.ts records (files ticket-histories/<name>.json),
+// and the outcome each must end with (test/replay-ticket.test.ts checks the recorded result says so).
+import assert from 'node:assert/strict';
+import { decideUpdate, type GateDecision } from '../../src/workflows/sentry-fix-definitions.js';
+import { ticketStatusQuery, ticketWithdrawnSignal, type TicketOutcome } from '../../src/workflows/ticket-definitions.js';
+import type { TicketTiming } from '../../src/workflows/ticket/timing.js';
+import { alice, mallory, TEST_TIMING, until, type TicketHandle, type TicketWorld } from './ticket-world.js';
+
+export interface TicketScenario {
+  outcome: TicketOutcome;
+  timing?: Partial<TicketTiming>;
+  /** Sets the world up before the ticket is ready. */
+  arrange?(world: TicketWorld): void;
+  /** Drives the workflow from its start to its end. */
+  drive(handle: TicketHandle, world: TicketWorld): Promise<void>;
+}
+
+const status = (handle: TicketHandle) => handle.query(ticketStatusQuery);
+const atGate = (handle: TicketHandle, gate: GateDecision['gate'], version?: number) =>
+  until(`the ${gate} gate`, async () => {
+    const now = await status(handle);
+    return now.openGate?.gate === gate && (version === undefined || now.plans.at(-1)?.version === version);
+  });
+const ui = (gate: GateDecision['gate'], decision: GateDecision['decision'], extra: Partial<GateDecision> = {}): GateDecision => ({ gate, decision, by: { name: 'olivia', source: 'ui' }, ...extra });
+
+export const ticketScenarios: Record<string, TicketScenario> = {
+  // Questions, answered in a comment; plan v1; a permitted `revise:` comment → v2; a reader's approve refused on the
+  // ticket; a stale Update refused (nothing in history); v2 approved by Update; implementation, commit, In Review;
+  // the pipeline polled running → success; the merge approved → ready.
+  'ticket-approved-ready': {
+    outcome: 'ready',
+    arrange: (world) => {
+      world.plans = [{ files: [], size: { files: 0, lines: 0 }, questions: 1 }];
+      world.pipeline = 'running';
+    },
+    drive: async (handle, world) => {
+      await until('the questions', async () => (await status(handle)).phase === 'asking');
+      await world.comment(handle, mallory, 'answer', 'Semicolons, please.');
+      await atGate(handle, 'plan', 1);
+      await world.comment(handle, alice, 'revise', 'also export the totals row');
+      await atGate(handle, 'plan', 2);
+      await world.comment(handle, mallory, 'approve', 'approve');
+      await until('the refusal', () => world.notesOf('refused').length === 1);
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve', { planVersion: 1 })] }));
+      await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve', { planVersion: 2 })] });
+      await until('the pipeline runs', async () => (await status(handle)).pipeline?.state === 'running');
+      await handle.signal(ticketWithdrawnSignal, { why: 'left-ready', changelogId: '7001' });
+      world.pipeline = 'success';
+      await atGate(handle, 'merge');
+      await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')] });
+      assert.equal((await handle.result()).outcome, 'ready');
+    },
+  },
+  // No decision on the plan: the reminder, then the expiry closes the change and deletes its branch.
+  'ticket-plan-expired': {
+    outcome: 'plan-expired',
+    timing: { ...TEST_TIMING, planGateExpiryMs: 2_500, planReminderMs: 800 },
+    drive: async (handle, world) => {
+      assert.equal((await handle.result()).outcome, 'plan-expired');
+      assert.equal(world.notesOf('reminder').length, 1);
+    },
+  },
+  // Plan v1 rejected; while v2 is planned the ticket leaves the ready status: the job is cancelled, the change closed.
+  'ticket-withdrawn-mid-plan': {
+    outcome: 'withdrawn',
+    arrange: (world) => (world.hang = { role: 'planner', call: 2 }),
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'reject', { reason: 'split it' })] });
+      await until('plan v2 runs', () => world.modelCalls.filter((call) => call.role === 'planner').length === 2);
+      world.ticket = { ...world.ticket, status: { id: '1', name: 'To Do' }, inReady: false };
+      await handle.signal(ticketWithdrawnSignal, { why: 'left-ready', changelogId: '7002' });
+      assert.equal((await handle.result()).outcome, 'withdrawn');
+      assert.deepEqual(world.cancelled, ['planner']);
+    },
+  },
+  // Approved by a permitted person's Jira comment; a `revise:` on the open change → a second implementation and commit;
+  // the merge approved → merged (mergeOnApprove, pipeline green).
+  'ticket-revised-merged': {
+    outcome: 'merged',
+    arrange: (world) => Object.assign(world.mapping, { mergeOnApprove: true }),
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      await world.comment(handle, alice, 'approve', 'approve');
+      await atGate(handle, 'merge');
+      await world.comment(handle, alice, 'revise', 'name the button "Download CSV"');
+      await until('the second commit', () => world.commits.length === 2);
+      await atGate(handle, 'merge');
+      await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')] });
+      assert.equal((await handle.result()).outcome, 'merged');
+    },
+  },
+};
