@@ -93,9 +93,9 @@ test('forgebot reviews: lists running reviews as JSON; an unknown workflow is on
 });
 
 test('forgebot reviews --kind: an unregistered kind of workflow is one line on stderr and exit code 2, before connecting', async () => {
-  await assert.rejects(forgebot(['reviews', 'list', '--kind', 'ticket'], { TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'warn' }), (error: { code?: number; stderr?: string }) => {
+  await assert.rejects(forgebot(['reviews', 'list', '--kind', 'deploy'], { TEMPORAL_ADDRESS: '127.0.0.1:1', LOG_LEVEL: 'warn' }), (error: { code?: number; stderr?: string }) => {
     assert.equal(error.code, 2);
-    assert.match(error.stderr ?? '', /^forgebot reviews: unknown workflow kind "ticket" \(known: review, sentry-fix\)$/m);
+    assert.match(error.stderr ?? '', /^forgebot reviews: unknown workflow kind "deploy" \(known: review, sentry-fix, ticket\)$/m);
     return true;
   });
   const { stdout } = await forgebot(['reviews', 'status', '--help']);
