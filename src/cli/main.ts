@@ -8,7 +8,10 @@ import { runAgentWorker } from './commands/agent-worker.js';
 import { AuditUsageError, runAuditCommand, type AuditCommand } from './commands/audit.js';
 import { DecisionRefused, runDecideCommand, type DecideCommand } from './commands/decide.js';
 import { runDev } from './commands/dev.js';
+import { runDoctor } from './commands/doctor.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
+import { runQueueCommand } from './commands/queue.js';
+import { ReplayUsageError, runReplayCommand } from './commands/replay.js';
 import { parseWorkflowKind, ReviewsUsageError, runReviewsCommand, workflowPhases } from './commands/reviews.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
@@ -160,6 +163,37 @@ program
       process.stderr.write(`forgebot audit: ${error.message}\n`);
       process.exitCode = 2;
     }
+  });
+
+program
+  .command('queue')
+  .description('what runs and what waits on the agent task queue (agent jobs with their ages, the backlog), and the approvals waiting')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => withConfig((config) => runQueueCommand(config, { json: options.json === true }))());
+program
+  .command('replay <workflow-id>')
+  .description("replay a workflow's history from Temporal on the current workflow code (a determinism check before a deploy); exit code 1 when it does not replay")
+  .option('--run-id <id>', 'this run (default: the newest)')
+  .option('--json', 'print JSON')
+  .action(async (workflowId: string, options: { runId?: string; json?: boolean }) => {
+    try {
+      await withConfig(async (config) => {
+        const replayed = await runReplayCommand(config, { workflowId, ...(options.runId !== undefined && { runId: options.runId }), json: options.json === true }, { quietRuntime: true });
+        if (!replayed) process.exitCode = 1;
+      })();
+    } catch (error) {
+      if (!(error instanceof ReplayUsageError)) throw error;
+      process.stderr.write(`forgebot replay: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
+program
+  .command('doctor')
+  .description('check the configuration and everything it points at (Temporal, Redis, PostgreSQL, forge, Sentry and Jira tokens, the model key, Kubernetes), one line each with a fix; exit code 1 when a check fails')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const report = await runDoctor(process.env, { json: options.json === true });
+    if (!report.ok) process.exitCode = 1;
   });
 
 await program.parseAsync(process.argv);

@@ -52,6 +52,7 @@ export class FakeAnthropic {
     const app = express();
     app.use(express.json({ limit: '32mb' }));
     app.post('/v1/messages', (req, res) => this.answer(req, res));
+    app.get('/v1/models/:id', (req, res) => this.model(req, res));
     app.use((_req: Request, res: Response) => void res.status(404).json({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }));
     app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       this.fail(res, 400, 'invalid_request_error', `fake Anthropic: unreadable request body (${error instanceof Error ? error.message : String(error)})`, true);
@@ -79,6 +80,15 @@ export class FakeAnthropic {
   private fail(res: Response, status: number, type: string, message: string, record: boolean): void {
     if (record) this.errors.push(message);
     res.status(status).json({ type: 'error', error: { type, message } });
+  }
+
+  /** `GET /v1/models/{id}`: any `claude-…` model is there (the key checked as for messages). */
+  private model(req: Request, res: Response): void {
+    const key = req.get('x-api-key') ?? req.get('authorization')?.replace(/^Bearer /i, '');
+    if (key !== this.options.apiKey) return this.fail(res, 401, 'authentication_error', 'invalid x-api-key', false);
+    const id = String(req.params.id);
+    if (!/^claude-[a-z0-9.-]+$/.test(id)) return this.fail(res, 404, 'not_found_error', `model: ${id}`, false);
+    res.json({ type: 'model', id, display_name: id, created_at: new Date(0).toISOString() });
   }
 
   private answer(req: Request, res: Response): void {

@@ -33,6 +33,13 @@ export function appRoutes(state: FakeGitHubState, app: () => FakeApp | undefined
     res.json({ ...example('integration'), id: current.id, slug: current.slug, name: current.slug });
   });
 
+  router.get('/app/installations', asApp, (_req, res) => {
+    const current = app()!;
+    const owners = new Map<number, string>();
+    for (const repo of state.repositories) if (repo.installationId && !owners.has(repo.installationId)) owners.set(repo.installationId, repo.owner);
+    res.json([...owners].map(([id, owner]) => ({ ...example('base-installation'), id, app_id: current.id, app_slug: current.slug, account: { ...userJson({ login: owner, id: id + 100_000, type: 'User' }), type: 'Organization' }, permissions: current.permissions })));
+  });
+
   router.get('/repos/:owner/:repo/installation', asApp, (req, res) => {
     const repo = state.repository(String(req.params.owner), String(req.params.repo));
     if (!repo?.installationId) return notFound(res);

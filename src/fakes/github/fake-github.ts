@@ -23,6 +23,8 @@ import {
 export interface FakeGitHubOptions {
   /** A personal access token the API accepts; its user is `botLogin`. */
   token?: string;
+  /** A classic token's scopes, sent as `x-oauth-scopes` on its answers; unset: none sent (a fine-grained token). */
+  tokenScopes?: string[];
   /** Default `forgebot`. */
   botLogin?: string;
   /**
@@ -220,7 +222,10 @@ export class FakeGitHub {
   private readonly authenticate: RequestHandler = (req, res, next) => {
     const presented = /^(?:token|bearer) (\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
     let who: Caller | undefined;
-    if (presented && this.options.token && presented === this.options.token) who = { kind: 'user', user: this.bot };
+    if (presented && this.options.token && presented === this.options.token) {
+      who = { kind: 'user', user: this.bot };
+      if (this.options.tokenScopes) res.set('x-oauth-scopes', this.options.tokenScopes.join(', '));
+    }
     else if (presented && this.app && presented.split('.').length === 3) {
       const problem = jwtProblem(presented, this.app.id, this.app.publicKey);
       if (problem) return fail(res, 401, problem);

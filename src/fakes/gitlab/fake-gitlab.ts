@@ -27,6 +27,8 @@ export interface FakeGitLabOptions {
    * does for an under-scoped token.
    */
   readOnlyTokens?: string[];
+  /** The scopes `GET /personal_access_tokens/self` reports per token (default: `api` for `token`, `read_api` for the read-only ones). */
+  scopes?: Record<string, string[]>;
 }
 
 /** The next `times` requests matching `method` and `pathPattern` (tested on the path after `/api/v4`) answer `status`. */
@@ -69,6 +71,7 @@ export class FakeGitLab {
     const app = express();
     app.disable('x-powered-by');
     app.use('/api/v4', this.authenticate, this.runActions, this.injectFailures);
+    app.get('/api/v4/personal_access_tokens/self', this.tokenSelf);
     app.use('/api/v4', express.raw({ type: () => true, limit: '10mb' }), gitlabRoutes(this.state, () => this.url));
     app.use((_req, res) => void res.status(404).json({ error: '404 Not Found' }));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => {
@@ -214,8 +217,17 @@ export class FakeGitLab {
         scope: 'api',
       });
     }
+    res.locals.token = token;
     this.requests.push(`${req.method} ${req.path}`);
     next();
+  };
+
+  /** `GET /personal_access_tokens/self`: the presented token, as GitLab describes it. */
+  private readonly tokenSelf: RequestHandler = (_req, res) => {
+    const token = res.locals.token as string;
+    const scopes = this.options.scopes?.[token] ?? (token === this.options.token ? ['api'] : ['read_api']);
+    const created = new Date(0).toISOString();
+    res.json({ id: 1, name: 'forgebot', revoked: false, created_at: created, description: null, scopes, user_id: this.state.botUser.id, last_used_at: created, active: true, expires_at: null });
   };
 
   private readonly runActions: RequestHandler = (req, _res, next) => {

@@ -15,6 +15,11 @@ export interface FakeKubernetesOptions {
   images: Record<string, ImageCommand>;
   /** Change events kept for watches (smaller: a resumed watch gets 410 Gone sooner). Default 1000. */
   eventWindow?: number;
+  /**
+   * What SelfSubjectAccessReviews answer allowed, as the sandbox's permissions are written (`'batch/jobs': ['create']`,
+   * `'core/pods/log': ['get']`). Unset: everything (the fake enforces no RBAC on its other calls).
+   */
+  permissions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RecordedRequest {
@@ -120,6 +125,7 @@ export class FakeKubernetes {
         fault.remaining--;
         throw new ApiError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'InternalError', 'injected failure');
       }
+      if (request.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return send(201, this.accessReview(await readJson(req)));
       const route = url.pathname.match(ROUTE);
       const [, namespace = '', resource, name, sub] = route ?? [];
       if (!route || !resource || (resource === 'jobs') !== url.pathname.startsWith('/apis/batch/v1/')) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -132,6 +138,16 @@ export class FakeKubernetes {
       const failure = error instanceof ApiError ? error : new ApiError(500, 'InternalError', error instanceof Error ? error.message : String(error));
       send(failure.code, failure.toStatus());
     }
+  }
+
+  /** A SelfSubjectAccessReview answered from `options.permissions`. */
+  private accessReview(body: unknown): unknown {
+    const spec = (body as { spec?: { resourceAttributes?: { group?: string; resource?: string; subresource?: string; verb?: string } } } | undefined)?.spec;
+    const asked = spec?.resourceAttributes;
+    if (!asked?.resource || !asked.verb) throw new ApiError(400, 'BadRequest', 'spec.resourceAttributes with a resource and a verb is required here');
+    const permission = `${asked.group || 'core'}/${asked.resource}${asked.subresource ? `/${asked.subresource}` : ''}`;
+    const allowed = this.options.permissions === undefined || (this.options.permissions[permission] ?? []).includes(asked.verb);
+    return { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec, status: { allowed, ...(allowed ? { reason: 'RBAC: allowed by the fake' } : {}) } };
   }
 
   private route(method: string, resource: Resource, namespace: string, name: string | undefined, sub: string | undefined, query: URLSearchParams, body: KubeObject | undefined, res: ServerResponse): [number, unknown, string?] | undefined {

@@ -79,6 +79,7 @@ export class FakeSentry {
     app.set('etag', false);
     app.use(this.rateLimitHeaders, this.authenticate, this.rateLimited, this.unavailable);
     app.use(express.raw({ type: () => true, limit: '5mb' }));
+    app.get('/api/0/', this.apiRoot);
     app.use(issueRoutes(this.state, () => this.url, this.now));
     app.use((_req, res) => fail(res, 404, NOT_FOUND));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => fail(res, 500, `Internal Error: ${error.message}`);
@@ -142,6 +143,12 @@ export class FakeSentry {
     if (!issue) throw new Error(`fake Sentry: no issue ${org}/${issueId}`);
     return issue;
   }
+
+  /** `GET /api/0/`: Sentry's API root, which answers the presented token's scopes and user. */
+  private readonly apiRoot: RequestHandler = (_req, res) => {
+    const token = res.locals.token as FakeSentryToken;
+    res.json({ version: '0', auth: { scopes: token.scopes }, user: { id: token.user.id, name: token.user.name, username: token.user.username, email: token.user.email } });
+  };
 
   /** Sentry sends its rate-limit state on every answer of the web API. */
   private readonly rateLimitHeaders: RequestHandler = (_req, res, next) => {
