@@ -4,11 +4,11 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import type { AnalysisResult, AnalyzeTask } from '../../../domain/agent-task.js';
 import { redactSecrets } from '../../../domain/redact.js';
-import { costOf } from '../../../domain/usage-cost.js';
 import { checkoutRepository } from '../../checkout.js';
 import { confinedPath } from '../../confined-path.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
-import { runToolLoop, type LoopLimits, type StopReason } from '../../tool-loop.js';
+import { runToolLoop, type StopReason } from '../../tool-loop.js';
+import { loopAccounting, loopLimits } from '../loop-accounting.js';
 import { createWorkspaceTools } from '../../workspace-tools.js';
 import { analystBrief, analystRole, type SubmittedAnalysis } from './role.js';
 
@@ -19,10 +19,6 @@ function whyStopped(stoppedBy: StopReason | undefined, turns: number): string {
   return `The analysis reached its ${limit[stoppedBy ?? 'turns']} before the analyst submitted it (${turns} turns)`;
 }
 
-function loopLimits(limits: AnalyzeTask['limits']): LoopLimits {
-  const { costBudgetUsd, ...rest } = limits;
-  return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
-}
 
 type Evidence = AnalysisResult['evidence'][number];
 
@@ -65,13 +61,7 @@ export async function runAnalyst(task: AnalyzeTask, secrets: RunnerSecretsEnv, w
     log,
   });
   const redact = (text: string) => redactSecrets(text, knownSecrets(secrets));
-  const costUsd = costOf(task.model, loop.usage);
-  const accounting = {
-    model: task.model,
-    usage: loop.usage,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}),
-  };
+  const accounting = loopAccounting(task.model, loop);
   const submitted = loop.submitted;
   if (!submitted) {
     const stopped = whyStopped(loop.stoppedBy, loop.usage.turns);

@@ -3,10 +3,10 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import type { AnswerQuestion, AnswerResult, AnswerTask } from '../../../domain/agent-task.js';
 import { redactSecrets } from '../../../domain/redact.js';
-import { costOf } from '../../../domain/usage-cost.js';
 import { checkoutRepository } from '../../checkout.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
-import { runToolLoop, type LoopLimits, type StopReason } from '../../tool-loop.js';
+import { runToolLoop, type StopReason } from '../../tool-loop.js';
+import { loopAccounting, loopLimits } from '../loop-accounting.js';
 import { createWorkspaceTools } from '../../workspace-tools.js';
 import { checkedChange, type CheckedChange } from './checked-change.js';
 import { readHeadLines, type HeadLines } from './head-lines.js';
@@ -16,11 +16,6 @@ import { answererRoleFor } from './role.js';
 const MAX_ANSWER = 20_000;
 /** Lines shown around a finding's line in a reply's brief. */
 const FINDING_CONTEXT_LINES = 5;
-
-function loopLimits(limits: AnswerTask['limits']): LoopLimits {
-  const { costBudgetUsd, ...rest } = limits;
-  return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
-}
 
 /** Why there is no answer, in the sentence the person reads in the thread. */
 export function unfinishedAnswer(stoppedBy: StopReason | undefined, turns: number): string {
@@ -60,14 +55,7 @@ export async function runAnswerer(task: AnswerTask, secrets: RunnerSecretsEnv, w
   });
   const known = knownSecrets(secrets);
   const redact = (text: string) => redactSecrets(text, known);
-  const costUsd = costOf(task.model, loop.usage);
-  const accounting = {
-    headSha: task.repository.headSha,
-    model: task.model,
-    usage: loop.usage,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}),
-  };
+  const accounting = { headSha: task.repository.headSha, ...loopAccounting(task.model, loop) };
   const submitted = loop.submitted;
   if (!submitted) {
     log.info({ kind: question.kind, stoppedBy: loop.stoppedBy, turns: loop.usage.turns }, 'answer not submitted');

@@ -9,7 +9,8 @@ import { checkoutRepository } from '../../checkout.js';
 import { collectPatch, createEditTools, patchScopeProblems } from '../../edit-tools/index.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
 import { RunnerError } from '../../runner-error.js';
-import { runToolLoop, type LoopLimits } from '../../tool-loop.js';
+import { runToolLoop } from '../../tool-loop.js';
+import { loopLimits } from '../loop-accounting.js';
 import { createWorkspaceTools } from '../../workspace-tools.js';
 import { implementerBrief, implementerRoleFor } from './role.js';
 import { verifyFix } from './verify-fix.js';
@@ -17,11 +18,6 @@ import { verifyFix } from './verify-fix.js';
 const MAX_SUMMARY_CHARS = 19_000;
 /** Runs kept in the result (the last ones: the fix proof's come last). */
 const MAX_COMMAND_RUNS = 200;
-
-function loopLimits(limits: ImplementTask['limits']): LoopLimits {
-  const { costBudgetUsd, ...rest } = limits;
-  return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
-}
 
 /** True when any known secret, in any encoding redaction knows, appears in the patch or a changed file. */
 function patchCarriesSecret(patch: AgentPatch, secrets: readonly string[]): boolean {

@@ -3,20 +3,15 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import type { PlanResult, PlanTask } from '../../../domain/agent-task.js';
 import { redactSecrets } from '../../../domain/redact.js';
-import { costOf } from '../../../domain/usage-cost.js';
 import { checkoutRepository } from '../../checkout.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
-import { runToolLoop, type LoopLimits, type StopReason } from '../../tool-loop.js';
+import { runToolLoop, type StopReason } from '../../tool-loop.js';
+import { loopAccounting, loopLimits } from '../loop-accounting.js';
 import { createWorkspaceTools } from '../../workspace-tools.js';
 import { plannerBrief } from './brief.js';
 import { keptPlan } from './kept-plan.js';
 import { planProblems, sendBackOnce } from './plan-checks.js';
 import { plannerRole } from './role.js';
-
-function loopLimits(limits: PlanTask['limits']): LoopLimits {
-  const { costBudgetUsd, ...rest } = limits;
-  return costBudgetUsd === undefined ? rest : { ...rest, costBudgetUsd };
-}
 
 /** Why there is no plan, as the question the workflow puts to the ticket's people. */
 export function unfinishedPlan(stoppedBy: StopReason | undefined, turns: number): string {
@@ -47,13 +42,7 @@ export async function runPlanner(task: PlanTask, secrets: RunnerSecretsEnv, work
     log,
   });
   const redact = (text: string) => redactSecrets(text, knownSecrets(secrets));
-  const costUsd = costOf(task.model, loop.usage);
-  const accounting = {
-    model: task.model,
-    usage: loop.usage,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}),
-  };
+  const accounting = loopAccounting(task.model, loop);
   const submitted = loop.submitted;
   if (!submitted) {
     log.info({ stoppedBy: loop.stoppedBy, turns: loop.usage.turns, sentBack: review.sentBack() }, 'plan not submitted');
