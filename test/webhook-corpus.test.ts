@@ -25,11 +25,13 @@ test('every real GitLab payload is acknowledged (2xx), never refused as malforme
     t.skip('../shared/fixtures/webhooks/gitlab is absent (a user clone): the vendor payload corpus is not available');
     return;
   }
-  // Everything else (label/title updates, the group-hook merge without a project id, notes, pushes, issues) is ignored.
+  // A diff note without a command is a reply in a thread, signalled to the change's running review workflow.
+  // Everything else (label/title updates, the group-hook merge without a project id, other notes, pushes, issues) is ignored.
   const expected: Record<string, string> = {
     'merge_request--open': 'accepted',
     'merge_request--update-new-commits': 'accepted',
     'merge_request--close': 'closed',
+    'note--merge-request-diff-line': 'accepted',
   };
   const names = fixtureNames('gitlab');
   assert.ok(names.length >= 10, `expected the GitLab corpus, found ${names.length} payloads`);
