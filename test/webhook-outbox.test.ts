@@ -146,7 +146,8 @@ describe('webhook outbox: Temporal unreachable', () => {
     const store = createRedisOutboxStore(redis, { prefix, timeoutMs: 2_000 });
     const entry = (fields: Pick<OutboxEntry, 'workflow' | 'subject' | 'op' | 'signal'>): OutboxEntry => ({ ...fields, id: randomUUID(), queuedAt: new Date().toISOString() });
     await redis.rpush(`${prefix}{outbox}:queue`, 'not json {');
-    await store.append(entry({ workflow: 'ticket', subject: { kind: 'jira-ticket', key: 'PROJ-1' }, op: 'start', signal: { name: 'x', args: [] } }));
+    // A ticket workflow for a change: no kind takes it (a dead letter, as an unknown kind is).
+    await store.append(entry({ workflow: 'ticket', subject: changeSubject({ forge: 'gitlab', projectId: 1, projectPath: 'group/app', number: 9 }), op: 'start', signal: { name: 'x', args: [] } }));
     await store.append(entry({ workflow: 'review', subject: changeSubject({ forge: 'gitlab', projectId: 1, projectPath: 'group/app', number: 7 }), op: 'signal', signal: { name: changeClosedSignal.name, args: [{ reason: 'closed' }] } }));
     const action = decideMergeRequestAction(parseGitLabEvent(JSON.parse(gitlabMergeRequest(8, shaOf(8, 1)).body), 'Merge Request Hook'), { reviewDrafts: false, deliveryId: randomUUID() });
     assert.equal(action.kind, 'review');

@@ -13,6 +13,7 @@ import { changeSubject, subjectKey, SubjectRef } from '../src/domain/subject-ref
 import { createTemporalReviewStarter } from '../src/webhooks/temporal-review-starter.js';
 import { createTemporalWorkflowStarter } from '../src/webhooks/temporal-workflow-starter.js';
 import { defineWorkflowKind, workflowKinds, type WorkflowKinds } from '../src/webhooks/workflow-kinds.js';
+import type { WorkflowKind } from '../src/domain/subject-ref.js';
 import { signalOf, WorkflowKindError } from '../src/webhooks/workflow-starter.js';
 import { changeClosedSignal, newRevisionSignal, searchAttributes } from '../src/workflows/definitions.js';
 import { registerSearchAttributes } from '../src/workers/register-search-attributes.js';
@@ -101,7 +102,8 @@ describe('Temporal workflow starter', () => {
   });
 
   test('refuses a kind without an entry and a subject of the wrong kind, before calling Temporal', async () => {
-    const starter = createTemporalWorkflowStarter(env.client, { taskQueues: { main: unique('none') } });
+    const withoutTickets: WorkflowKinds = Object.fromEntries(Object.entries(workflowKinds).filter(([kind]) => kind !== 'ticket'));
+    const starter = createTemporalWorkflowStarter(env.client, { taskQueues: { main: unique('none') }, kinds: withoutTickets });
     const ticket = SubjectRef.parse({ kind: 'jira-ticket', key: 'PROJ-1' });
     await assert.rejects(starter.start('ticket', ticket, { name: 'ready', args: [] }), WorkflowKindError);
     await assert.rejects(starter.start('review', ticket, { name: 'ready', args: [] }), /a review workflow runs for a change, not a jira-ticket/);
@@ -135,7 +137,7 @@ describe('Temporal workflow starter', () => {
   });
 
   test('the CLI refuses an unregistered kind, a workflow id of another kind and an unknown subject', async () => {
-    await assert.rejects(listWorkflows(env.client, { kind: 'ticket' }), (error: unknown) => error instanceof ReviewsUsageError && /unknown workflow kind "ticket" \(known: review, sentry-fix\)/.test(error.message));
+    await assert.rejects(listWorkflows(env.client, { kind: 'deploy' as WorkflowKind }), (error: unknown) => error instanceof ReviewsUsageError && /unknown workflow kind "deploy" \(known: review, sentry-fix, ticket\)/.test(error.message));
     await assert.rejects(resolveWorkflowId(env.client, 'review', 'ticket:jira:PROJ-1'), /not a review workflow id nor a subject key/);
     await assert.rejects(resolveWorkflowId(env.client, 'review', 'change:gitlab:999999999:1'), /no review workflow for subject "change:gitlab:999999999:1"/);
     await assert.rejects(listReviews(env.client, { subject: 'change:gitlab:1:1" OR true' }), /not a valid filter value/);
