@@ -26,18 +26,6 @@ export interface TicketStarter {
   comment(action: JiraCommented): Promise<void>;
 }
 
-/**
- * The TicketStarter until the ticket workflow exists: it logs what it would hand over (ids only, never text) and
- * starts nothing, so that a Jira webhook pointed at forgebot is verified, deduplicated and acknowledged meanwhile.
- */
-export function loggingTicketStarter(logger: Logger): TicketStarter {
-  const log = logger.child({ component: 'ticket-starter' });
-  const note = async (action: Acted) => {
-    log.info({ kind: action.kind, key: action.key, workflowId: workflowIdFor('ticket', subjectOf(action)) }, 'jira action not handed over: the ticket workflow is not built yet');
-  };
-  return { ready: note, withdrawn: note, comment: note };
-}
-
 export interface JiraDispatchDeps {
   dedupe: Dedupe;
   tickets: TicketStarter;
