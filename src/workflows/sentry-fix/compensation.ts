@@ -1,7 +1,7 @@
-import { CancellationScope, log } from '@temporalio/workflow';
-import { failureReason } from '../failure-reason.js';
+import { CancellationScope } from '@temporalio/workflow';
+import { closeChangeAndBranch, leftBehindOf, withLeftBehind } from '../shared/undo-change.js';
 import { author } from './activities.js';
-import { changeLabel, type FixRun } from './run.js';
+import type { FixRun } from './run.js';
 
 /**
  * Undoes what this run left outside: closes its change, then deletes its branch. Never cancelled (it runs when the
@@ -11,30 +11,9 @@ export async function undoTraces(run: Pick<FixRun, 'repo' | 'traces'>): Promise<
   const { traces, repo } = run;
   const left: string[] = [];
   await CancellationScope.nonCancellable(async () => {
-    const change = traces.change;
-    if (change) {
-      try {
-        await author.closeWorkChange(change.ref);
-        delete traces.change;
-      } catch (error) {
-        left.push(`the change ${changeLabel(change.ref)} (${change.webUrl}) is still open: closing it failed (${failureReason(error)})`);
-      }
-    }
-    const branch = traces.branch;
-    if (branch) {
-      try {
-        await author.deleteWorkBranch(repo, branch);
-        delete traces.branch;
-      } catch (error) {
-        left.push(`the branch ${branch} is still there: deleting it failed (${failureReason(error)})`);
-      }
-    }
+    await closeChangeAndBranch(author, repo, traces, left);
   });
-  if (left.length > 0) log.warn('compensation left traces behind', { left });
-  return left.length > 0 ? { leftBehind: left.join('; ') } : {};
+  return leftBehindOf(left);
 }
 
-/** `detail`, and what cleaning up left behind. */
-export function withLeftBehind(detail: string, undone: { leftBehind?: string }): string {
-  return undone.leftBehind ? `${detail}; left behind: ${undone.leftBehind}` : detail;
-}
+export { withLeftBehind };

@@ -1,4 +1,3 @@
-import type { AgentDigest } from '../../activities/agent-digest.js';
 import type { SentryFixRunSettings, SentryReport } from '../../activities/sentry/contracts.js';
 import type { ChangeRef, RepositoryRef } from '../../domain/change-ref.js';
 import type { SentryTrigger } from '../../domain/sentry/issue.js';
@@ -45,20 +44,6 @@ export function gated(run: Pick<FixRun, 'status'>, gate: SentryGateName, detail:
   return { outcome: 'gated', detail: `${gate}: ${detail}`, report: { kind: 'gated', gate, detail, dryRun: run.status.dryRun } };
 }
 
-/** Adds an agent run's tokens and cost to the attempt's. */
-export function addUsage(status: SentryFixStatus, digest: AgentDigest): void {
-  const usage = status.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 };
-  status.usage = {
-    inputTokens: usage.inputTokens + digest.usage.inputTokens,
-    outputTokens: usage.outputTokens + digest.usage.outputTokens,
-    cacheReadTokens: usage.cacheReadTokens + digest.usage.cacheReadTokens,
-    cacheWriteTokens: usage.cacheWriteTokens + digest.usage.cacheWriteTokens,
-    turns: usage.turns + digest.usage.turns,
-  };
-  if (digest.costUsd !== undefined) status.costUsd = (status.costUsd ?? 0) + digest.costUsd;
-}
+export { addUsage } from '../shared/add-usage.js';
 
-/** `group/app!12`, `owner/repo#12`. */
-export function changeLabel(ref: ChangeRef): string {
-  return `${ref.projectPath}${ref.forge === 'github' ? '#' : '!'}${ref.number}`;
-}
+export { changeLabel } from '../shared/undo-change.js';

@@ -1,4 +1,3 @@
-import type { AgentDigest } from '../../activities/agent-digest.js';
 import type { TicketDigest, TicketNote } from '../../activities/jira/ticket-contracts.js';
 import type { ChangeRef, RepositoryRef } from '../../domain/change-ref.js';
 import type { ClaimRef } from '../../domain/claim-ref.js';
@@ -63,16 +62,5 @@ export interface ApprovedPlan extends PlanDraft {
   version: number;
 }
 
-/** Adds an agent run's tokens and cost to the run's. */
-export function addUsage(status: TicketStatus, digest: AgentDigest): void {
-  const usage = status.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 };
-  status.usage = {
-    inputTokens: usage.inputTokens + digest.usage.inputTokens,
-    outputTokens: usage.outputTokens + digest.usage.outputTokens,
-    cacheReadTokens: usage.cacheReadTokens + digest.usage.cacheReadTokens,
-    cacheWriteTokens: usage.cacheWriteTokens + digest.usage.cacheWriteTokens,
-    turns: usage.turns + digest.usage.turns,
-  };
-  if (digest.costUsd !== undefined) status.costUsd = (status.costUsd ?? 0) + digest.costUsd;
-}
+export { addUsage } from '../shared/add-usage.js';
 
