@@ -3,6 +3,7 @@ import { ReviewResult, PriorFinding, StopCause, TokenUsage } from './finding.js'
 import { Guideline } from './guidelines.js';
 import { AgentPatch, CommandRun } from './patch.js';
 import { ReviewRequest } from './review-request.js';
+import { BriefLearning, RelatedWork } from './review-memory.js';
 import { CommandName, RepoSettings } from './review-settings.js';
 import { SubjectRef } from './subject-ref.js';
 
@@ -25,6 +26,12 @@ export const ReviewContext = z.object({
   resolvedFingerprints: z.array(fingerprint).max(5_000),
   /** Shown on the change (e.g. `.forgebot.yml` errors). */
   notices: z.array(z.string().max(2_000)).max(20),
+  /** The change's labels (route specialists: `security-review`; `skip-review` skips the review). */
+  labels: z.array(z.string().max(100)).max(100).optional(),
+  /** Recent merged changes touching the same files, and issues the description links (named in the summary). */
+  related: RelatedWork.optional(),
+  /** Learnings a maintainer accepted for this repository: told to the reviewers. */
+  learnings: z.array(BriefLearning).max(50).optional(),
 });
 export type ReviewContext = z.infer<typeof ReviewContext>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SpecialistName } from './specialist-name.js';
 
 export const Severity = z.enum(['blocker', 'major', 'minor', 'nit']);
 export type Severity = z.infer<typeof Severity>;
@@ -65,11 +66,56 @@ export type FindingChecks = z.infer<typeof FindingChecks>;
 export const StopCause = z.enum(['turns', 'tokens', 'cost', 'no-tool-call']);
 export type StopCause = z.infer<typeof StopCause>;
 
+/** A finding as a review returns it: which reviewers raised it (absent: the single reviewer). */
+export const ReviewedFinding = Finding.extend({ raisedBy: z.array(SpecialistName).min(1).max(9).optional() });
+export type ReviewedFinding = z.infer<typeof ReviewedFinding>;
+
+/** One reviewer of a multi-specialist review: why it ran, what it cost, what it found (before aggregation). */
+export const SpecialistReport = z.object({
+  name: SpecialistName,
+  model: z.string(),
+  /** Why it ran: `default`, `label security-review`, `12 changed .ts files`, `always (.forgebot.yml)` … */
+  reason: z.string().max(300),
+  findings: count,
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative().optional(),
+  stoppedBy: StopCause.optional(),
+  durationMs: count,
+  /** Its own summary of the change, from its point of view. */
+  summary: z.string().max(4_000).optional(),
+});
+export type SpecialistReport = z.infer<typeof SpecialistReport>;
+
+/** A finding left out of the review by aggregation or validation, and why (counted and listed in the summary). */
+export const DroppedFinding = z.object({
+  path: z.string(),
+  line: z.number().int().positive(),
+  title: z.string().max(200),
+  raisedBy: z.array(SpecialistName).max(9),
+  reason: z.string().max(500),
+});
+export type DroppedFinding = z.infer<typeof DroppedFinding>;
+
+/** How the specialists' findings became one review. */
+export const AggregationReport = z.object({
+  /** Findings that duplicated another specialist's and were merged into it. */
+  duplicatesMerged: count,
+  /** Conflicting suggestions on the same lines, and the rule (or judge) that settled them. */
+  conflictsResolved: count,
+  conflictRule: z.string().max(500),
+  /** Blocker/major findings re-checked against the code, and those the check could not confirm (dropped). */
+  validated: count,
+  dropped: z.array(DroppedFinding).max(200),
+  /** Specialists routed but not run (over max_specialists, budget), with the reason. */
+  notRun: z.array(z.object({ name: SpecialistName, reason: z.string().max(300) })).max(9),
+});
+export type AggregationReport = z.infer<typeof AggregationReport>;
+
 /** What a reviewer run returns. */
 export const ReviewResult = z.object({
   headSha: z.string(),
   summary: z.string().min(1).max(20_000),
-  findings: z.array(Finding).max(200),
+  findings: z.array(ReviewedFinding).max(200),
   model: z.string(),
   usage: TokenUsage,
   /** Set when a turn or token cap stopped the run before the model submitted. */
@@ -91,6 +137,9 @@ export const ReviewResult = z.object({
   notRaisedAgain: count.optional(),
   /** Things the people on the change should know (settings errors, a full review after a force push …). */
   notices: z.array(z.string().max(2_000)).max(50).optional(),
+  /** Set when more than the general reviewer ran: each reviewer, and how their findings were combined. */
+  specialists: z.array(SpecialistReport).max(9).optional(),
+  aggregation: AggregationReport.optional(),
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
 

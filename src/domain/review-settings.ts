@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_PIPELINE, PipelineSettings } from './pipeline-settings.js';
 
 /** Where a repository keeps its forgebot settings (read from the target branch, never the change's head). */
 export const REPO_SETTINGS_PATH = '.forgebot.yml';
@@ -56,6 +57,8 @@ export const RepoSettings = z
       .default({}),
     /** Scope limits of an agent that changes code, enforced by its tools. */
     changes: ChangeLimits.default(DEFAULT_CHANGE_LIMITS),
+    /** Which reviewers (general, specialists) look at a change, routed by paths, labels and size. */
+    pipeline: PipelineSettings.default(DEFAULT_PIPELINE),
   })
   .strict();
 export type RepoSettings = z.infer<typeof RepoSettings>;
