@@ -157,9 +157,20 @@ export function createAgentActivities(deps: { sandbox: Sandbox; secrets: RunnerS
     ...(settings.costBudgetUsd !== undefined ? { costBudgetUsd: settings.costBudgetUsd } : {}),
   };
 
+  /**
+   * A context claim as the agent reads it: text as stored, or an approved plan (a planner's stored output) rendered
+   * as steps and files — never the output's JSON.
+   */
+  async function contextText(claim: ClaimRef): Promise<string> {
+    if (!claim.key.startsWith(`${outputClaimKind('planner')}.`)) return Buffer.from(await deps.claims.get(claim)).toString('utf8');
+    const output = await getJson(deps.claims, claim, AgentOutput);
+    if (output.role !== 'planner') throw new ClaimCheckError('ERR_CLAIM_INVALID', `claim ${claim.key} holds a ${output.role} output, not a plan`);
+    return `The approved plan (written by a model, approved by a person: follow it; the code is the authority on details):\n${renderPlanForAgent(output.plan)}`;
+  }
+
   /** The goal, its context read from the claim store when the workflow kept it there. */
   async function goalOf(goal: WorkGoal, contextClaim: ClaimRef | undefined, analysisClaim?: ClaimRef): Promise<WorkGoal> {
-    const context = contextClaim ? Buffer.from(await deps.claims.get(contextClaim)).toString('utf8') : goal.context;
+    const context = contextClaim ? await contextText(contextClaim) : goal.context;
     if (!analysisClaim) return { ...goal, context };
     const analysis = await getJson(deps.claims, analysisClaim, AgentOutput);
     if (analysis.role !== 'analyst') throw new ClaimCheckError('ERR_CLAIM_INVALID', `claim ${analysisClaim.key} holds a ${analysis.role} output, not an analysis`);
