@@ -48,6 +48,13 @@ export interface LoopDeps<Output> {
   role: AgentRole<Output, never>;
   /** The first user message (the role's brief). */
   brief: string;
+  /**
+   * A second block of the first user message, after the brief's cache breakpoint (a specialist's focus): tools,
+   * system prompt and brief stay one prefix that conversations with different focuses read from the cache.
+   */
+  focus?: string;
+  /** Called once, when the first model turn has answered (its prompt is in the cache by then). */
+  onFirstTurn?: () => void;
   tools: WorkspaceTools;
   limits: LoopLimits;
   log: Logger;
@@ -148,7 +155,9 @@ export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopO
   const { role, limits } = deps;
   const usage = emptyUsage();
   const tools = toolDefinitions(role as AgentRole<unknown, never>, (deps.extraTools ?? []).map((tool) => tool.definition));
-  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: [{ type: 'text', text: deps.brief, cache_control: ephemeral }] }];
+  const first: Anthropic.TextBlockParam[] = [{ type: 'text', text: deps.brief, cache_control: ephemeral }];
+  if (deps.focus) first.push({ type: 'text', text: deps.focus });
+  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: first }];
   const cost = () => costOf(deps.model, usage);
   let nudged = false;
   let lastTurnCost = 0;
@@ -170,6 +179,7 @@ export async function runToolLoop<Output>(deps: LoopDeps<Output>): Promise<LoopO
       messages,
     });
     addUsage(usage, response.usage);
+    if (usage.turns === 1) deps.onFirstTurn?.();
     lastTurnCost = (cost() ?? 0) - before;
     deps.log.debug({ turn: usage.turns, stopReason: response.stop_reason, usage: response.usage }, 'model turn');
 

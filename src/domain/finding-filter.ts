@@ -9,7 +9,7 @@ export function bySeverityThenConfidence(x: Finding, y: Finding): number {
 }
 
 /** Applies the repository's thresholds: low-confidence findings and nits are hidden, then the cap; all counted. */
-export function applyThresholds(findings: readonly Finding[], settings: RepoSettings['reviewer']): { shown: Finding[]; hidden: HiddenFindings } {
+export function applyThresholds<F extends Finding>(findings: readonly F[], settings: RepoSettings['reviewer']): { shown: F[]; hidden: HiddenFindings } {
   const hidden: HiddenFindings = { lowConfidence: 0, nits: 0, overCap: 0 };
   const passing = [...findings].sort(bySeverityThenConfidence).filter((finding) => {
     if (finding.confidence < settings.min_confidence) {

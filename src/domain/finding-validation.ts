@@ -1,5 +1,5 @@
 import { parseHunks } from './diff-position.js';
-import type { Finding, FindingChecks, Severity } from './finding.js';
+import type { Finding, FindingChecks, ReviewedFinding, Severity } from './finding.js';
 import { findingFingerprint } from './render.js';
 
 /** One file of the change's diff, as the forge anchors comments on it (3 lines of context, like GitLab and GitHub). */
@@ -86,8 +86,8 @@ function isBetter(x: Finding, y: Finding): boolean {
  * Merges findings on the same line and category, or with the same identity (fingerprints ignore the line, so that
  * they survive edits): the most severe, most confident stays, and its body names the other occurrences' lines.
  */
-function mergeDuplicates(findings: Finding[], checks: FindingChecks): Finding[] {
-  const kept: { finding: Finding; fingerprints: Set<string> }[] = [];
+function mergeDuplicates(findings: ReviewedFinding[], checks: FindingChecks): ReviewedFinding[] {
+  const kept: { finding: ReviewedFinding; fingerprints: Set<string> }[] = [];
   for (const finding of findings) {
     const fingerprint = findingFingerprint(finding);
     const entry = kept.find(
@@ -105,7 +105,8 @@ function mergeDuplicates(findings: Finding[], checks: FindingChecks): Finding[] 
     const sameTitle = loser.title.trim().toLowerCase() === winner.title.trim().toLowerCase();
     const elsewhere = loser.line === winner.line || loser.side !== winner.side ? '' : ` at line ${loser.line}`;
     const also = sameTitle && !elsewhere ? '' : `\n\nAlso${elsewhere}: ${sameTitle ? 'the same issue' : loser.title}`;
-    entry.finding = { ...winner, body: clip(winner.body + also, 4_000) };
+    const raisedBy = [...new Set([...(winner.raisedBy ?? []), ...(loser.raisedBy ?? [])])];
+    entry.finding = { ...winner, body: clip(winner.body + also, 4_000), ...(raisedBy.length > 0 && { raisedBy }) };
   }
   return kept.map((entry) => entry.finding);
 }
@@ -115,7 +116,7 @@ function mergeDuplicates(findings: Finding[], checks: FindingChecks): Finding[] 
  * within MAX_MOVE lines; further away it stays put and the publisher lists it in the summary), duplicates are merged,
  * and a suggestion must apply cleanly to the file at the head.
  */
-export function validateFindings(findings: readonly Finding[], input: ValidationInput): { findings: Finding[]; checks: FindingChecks } {
+export function validateFindings<F extends ReviewedFinding>(findings: readonly F[], input: ValidationInput): { findings: F[]; checks: FindingChecks } {
   const checks: FindingChecks = { merged: 0, moved: 0, outsideDiff: 0, suggestionsDropped: 0 };
   const placed = findings.map((original) => {
     const finding = { ...original, path: cleanPath(original.path) };
@@ -134,5 +135,6 @@ export function validateFindings(findings: readonly Finding[], input: Validation
     placed.map(({ suggestion, startLine, ...rest }) => ({ ...rest, ...(startLine !== undefined && { startLine }), ...(suggestion !== undefined && { suggestion }) })),
     checks,
   );
-  return { findings: merged.map((finding) => checkSuggestion(finding, input, checks)), checks };
+  // Every step spreads the finding it changes: the caller's extra fields (raisedBy) are still there.
+  return { findings: merged.map((finding) => checkSuggestion(finding, input, checks)) as F[], checks };
 }

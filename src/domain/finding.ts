@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RelatedWork } from './review-memory.js';
 import { SpecialistName } from './specialist-name.js';
 
 export const Severity = z.enum(['blocker', 'major', 'minor', 'nit']);
@@ -140,6 +141,8 @@ export const ReviewResult = z.object({
   /** Set when more than the general reviewer ran: each reviewer, and how their findings were combined. */
   specialists: z.array(SpecialistReport).max(9).optional(),
   aggregation: AggregationReport.optional(),
+  /** Recent merged changes touching the same files, and the issues the description links (the review context's). */
+  related: RelatedWork.optional(),
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
 

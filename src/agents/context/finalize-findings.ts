@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { Finding, FindingChecks, HiddenFindings, PriorFinding } from '../../domain/finding.js';
+import type { Finding, FindingChecks, HiddenFindings, PriorFinding, ReviewedFinding } from '../../domain/finding.js';
 import { applyThresholds } from '../../domain/finding-filter.js';
 import { validateFindings } from '../../domain/finding-validation.js';
 import { findingFingerprint } from '../../domain/render.js';
@@ -9,9 +9,10 @@ import type { DiffFile } from './diff-files.js';
 
 const MAX_SUGGESTION_FILE_BYTES = 2_000_000;
 
-export interface FinalizeInput {
+/** `F`: the findings as the caller has them (a multi-specialist review's carry raisedBy: it survives). */
+export interface FinalizeInput<F extends ReviewedFinding = Finding> {
   repoDir: string;
-  findings: readonly Finding[];
+  findings: readonly F[];
   /** Ids the model reported fixed (anything not in `prior` is ignored). */
   reportedFixed: readonly string[];
   changeFiles: readonly DiffFile[];
@@ -20,8 +21,8 @@ export interface FinalizeInput {
   resolvedFingerprints: readonly string[];
 }
 
-export interface FinalFindings {
-  findings: Finding[];
+export interface FinalFindings<F extends ReviewedFinding = Finding> {
+  findings: F[];
   hidden: HiddenFindings;
   checks: FindingChecks;
   fixed: string[];
@@ -49,7 +50,7 @@ async function headFiles(repoDir: string, findings: readonly Finding[]): Promise
  * From what the model submitted to what is posted: checked and placed on the diff, findings a person already
  * resolved left out, the repository's thresholds applied; earlier findings sorted into fixed and still open.
  */
-export async function finalizeFindings(input: FinalizeInput): Promise<FinalFindings> {
+export async function finalizeFindings<F extends ReviewedFinding>(input: FinalizeInput<F>): Promise<FinalFindings<F>> {
   const heads = await headFiles(input.repoDir, input.findings);
   const files = input.changeFiles.map((file) => ({ oldPath: file.oldPath, newPath: file.newPath, diff: file.hunks }));
   const { findings: checked, checks } = validateFindings(input.findings, { files, headLines: (path) => heads.get(path) });

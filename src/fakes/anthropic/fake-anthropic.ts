@@ -12,6 +12,11 @@ export interface FakeAnthropicOptions {
   /** The only key accepted (as `x-api-key`, or `Authorization: Bearer`). */
   apiKey: string;
   brain?: Brain;
+  /**
+   * How long the model takes to answer, in ms, when the reply sets no `delayMs` (a bench's realistic latency):
+   * e.g. a base plus a time per output token.
+   */
+  latencyMs?: (request: MessagesRequest, outputTokens: number) => number;
 }
 
 /**
@@ -24,10 +29,15 @@ export class FakeAnthropic {
   readonly requests: MessagesRequest[] = [];
   /** Every message sent back (id, content, stop_reason, usage), in order. */
   readonly responses: MessageResponse[] = [];
+  /** Each answered request with its response, in the order answered (concurrent requests finish out of order). */
+  readonly exchanges: Array<{ request: MessagesRequest; response: MessageResponse }> = [];
   /** Problems the fake met (an exhausted script, a request the real API would refuse): tests assert this stays empty. */
   readonly errors: string[] = [];
   /** Held or delayed requests whose client went away before the reply (a cancelled agent job). */
   abortedHolds = 0;
+  /** Requests accepted and not answered yet, and the most there were at once (a runner's concurrency). */
+  inFlight = 0;
+  maxInFlight = 0;
   url = '';
   private queue: ScriptStep[] = [];
   private server: Server | undefined;
@@ -114,12 +124,19 @@ export class FakeAnthropic {
     }
 
     this.open.add(res);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => {
+      this.inFlight -= 1;
       if (this.open.delete(res) && !res.writableEnded) this.abortedHolds += 1;
     });
     if ('hold' in reply) return;
+    // Read from the cache as it is when the request arrives; what it writes is readable once it has answered.
+    const cache = this.promptCache.plan(request);
+    const outputTokens = estimateTokens(JSON.stringify(reply.content));
     const send = () => {
       if (!this.open.has(res)) return;
+      cache.commit();
       this.counter += 1;
       const message: MessageResponse = {
         id: `msg_fake_${this.counter.toString().padStart(6, '0')}`,
@@ -129,13 +146,15 @@ export class FakeAnthropic {
         content: reply.content,
         stop_reason: reply.stop_reason ?? (reply.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn'),
         stop_sequence: null,
-        usage: { ...this.promptCache.usageFor(request), output_tokens: estimateTokens(JSON.stringify(reply.content)) },
+        usage: { ...cache.usage, output_tokens: outputTokens },
       };
       this.responses.push(message);
+      this.exchanges.push({ request, response: message });
       res.set('request-id', `req_fake_${this.counter}`).json(message);
     };
-    if (!reply.delayMs) return send();
-    const timer = setTimeout(send, reply.delayMs);
+    const delayMs = reply.delayMs ?? this.options.latencyMs?.(request, outputTokens) ?? 0;
+    if (!delayMs) return send();
+    const timer = setTimeout(send, delayMs);
     res.on('close', () => clearTimeout(timer));
   }
 }

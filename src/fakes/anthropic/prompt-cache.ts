@@ -43,10 +43,20 @@ export class PromptCache {
   private readonly cached = new Set<string>();
 
   usageFor(request: MessagesRequest): Usage {
+    const { usage, commit } = this.plan(request);
+    commit();
+    return usage;
+  }
+
+  /**
+   * The usage of a request that arrives now, and `commit` to call when its answer is sent: like the API's, an entry
+   * becomes readable only once the request that writes it has answered (concurrent requests each write it).
+   */
+  plan(request: MessagesRequest): { usage: Usage; commit(): void } {
     const blocks = blocksOf(request);
     const breakpoints = blocks.flatMap((block, index) => (block.breakpoint ? [index] : []));
     const total = blocks.reduce((sum, block) => sum + block.tokens, 0);
-    if (breakpoints.length === 0) return { input_tokens: total, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    if (breakpoints.length === 0) return { usage: { input_tokens: total, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, commit: () => undefined };
 
     let readEnd = -1;
     for (const breakpoint of breakpoints) {
@@ -58,10 +68,12 @@ export class PromptCache {
       }
     }
     const writeEnd = Math.max(...breakpoints);
-    for (const breakpoint of breakpoints) this.cached.add(blocks[breakpoint]!.prefixKey);
+    const commit = () => {
+      for (const breakpoint of breakpoints) this.cached.add(blocks[breakpoint]!.prefixKey);
+    };
     const tokensIn = (from: number, to: number) => blocks.slice(from, to + 1).reduce((sum, block) => sum + block.tokens, 0);
     const read = tokensIn(0, readEnd);
     const written = writeEnd > readEnd ? tokensIn(readEnd + 1, writeEnd) : 0;
-    return { input_tokens: total - read - written, cache_read_input_tokens: read, cache_creation_input_tokens: written };
+    return { usage: { input_tokens: total - read - written, cache_read_input_tokens: read, cache_creation_input_tokens: written }, commit };
   }
 }
