@@ -118,5 +118,6 @@ export async function specialistReview(input: SpecialistReviewInput): Promise<Re
       dropped: dropped.slice(0, 200),
       notRun: route.notRun,
     },
+    ...(review?.related ? { related: review.related } : {}),
   };
 }
