@@ -65,7 +65,7 @@ describe('the embedded audit store (AUDIT_STORE=pglite)', () => {
     assert.equal(existsSync(`${dir}.lock`), false, 'closing releases the lock');
     const check = await PGlite.create(dir);
     try {
-      assert.deepEqual((await check.query('SELECT name FROM forgebot_audit_migrations')).rows, [{ name: '0001-audit-events' }]);
+      assert.deepEqual((await check.query('SELECT name FROM forgebot_audit_migrations ORDER BY name')).rows, [{ name: '0001-audit-events' }, { name: '0002-review-memory' }]);
     } finally {
       await check.close();
     }

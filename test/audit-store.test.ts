@@ -31,7 +31,7 @@ describe('audit store on PostgreSQL: migrations', () => {
       const results = await Promise.allSettled(stores.map((store, index) => store.record([event({ sourceId: `race-${index}` })])));
       assert.deepEqual(results.map((result) => (result.status === 'rejected' ? String(result.reason) : result.value)), [1, 1, 1, 1]);
       const applied = await database.sql.query('SELECT name FROM forgebot_audit_migrations ORDER BY name');
-      assert.deepEqual(applied.rows, [{ name: '0001-audit-events' }]);
+      assert.deepEqual(applied.rows, [{ name: '0001-audit-events' }, { name: '0002-review-memory' }]);
       const db = new Kysely<AuditDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
       try {
         assert.deepEqual(await migrateAuditStore(db), []);

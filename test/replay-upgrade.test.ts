@@ -84,7 +84,7 @@ describe('review-upgrade-mid-flight: a workflow started with the old input', () 
     );
     assert.deepEqual(world.published, [sha(1), sha(2)]);
     const steps = world.calls.filter((call) => call !== 'fetchChange');
-    assert.deepEqual(steps, ['readRunSettings', 'runAgent', 'publishStoredReview', 'readRunSettings', 'runAgent', 'publishStoredReview', 'readChangeState'], 'the close is confirmed with the forge');
+    assert.deepEqual(steps, ['readRunSettings', 'runAgent', 'publishStoredReview', 'readRunSettings', 'runAgent', 'publishStoredReview', 'readChangeState', 'recordFindingOutcomes'], 'the close is confirmed with the forge, then the outcomes recorded');
   });
 });
 

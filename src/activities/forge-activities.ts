@@ -1,4 +1,6 @@
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ReviewMemoryStore } from '../audit/memory/review-memory-store.js';
 import { AgentOutput, type ReviewContext } from '../domain/agent-task.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
 import { ClaimCheckError } from './claim-check/claim-check-error.js';
@@ -26,7 +28,16 @@ export interface ChangeState {
 
 export type ForgeRegistry = Partial<Record<ChangeRef['forge'], Forge>>;
 
-export function createForgeActivities(deps: { forges: ForgeRegistry; claims: ClaimCheckStore }) {
+export function createForgeActivities(deps: { forges: ForgeRegistry; claims: ClaimCheckStore; memory?: Pick<ReviewMemoryStore, 'briefLearnings'> }) {
+  const { memory } = deps;
+  // Review memory being down costs a review its learnings, not the review.
+  const learnings = memory
+    ? (repository: string) =>
+        memory.briefLearnings(repository).catch((error: unknown) => {
+          log.warn("the repository's learnings could not be read: reviewing without them", { repository, error: String(error) });
+          return [];
+        })
+    : undefined;
   function forgeFor(ref: ChangeRef): Forge {
     const forge = deps.forges[ref.forge];
     if (!forge) {
@@ -46,7 +57,7 @@ export function createForgeActivities(deps: { forges: ForgeRegistry; claims: Cla
         const forge = forgeFor(ref);
         const snapshot = await forge.getChange(ref);
         return {
-          ...(snapshot.state === 'opened' ? { review: await readReviewContext(forge, snapshot, lastReviewedSha) } : {}),
+          ...(snapshot.state === 'opened' ? { review: await readReviewContext(forge, snapshot, lastReviewedSha, learnings) } : {}),
           state: snapshot.state,
           draft: snapshot.draft,
           headSha: snapshot.headSha,

@@ -4,7 +4,9 @@ import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import type { DiffPosition } from '../domain/diff-position.js';
 import type { FileChange } from '../domain/file-change.js';
 import type { PriorFinding } from '../domain/finding.js';
+import type { RelatedWork } from '../domain/review-memory.js';
 import type { ReviewVerdict } from '../domain/review-verdict.js';
+import type { SpecialistName } from '../domain/specialist-name.js';
 
 /** The diff version an inline comment belongs to. */
 export interface DiffRefs {
@@ -32,6 +34,10 @@ export interface InlineComment {
 export interface FindingThread extends PriorFinding {
   threadId: string;
   resolved: boolean;
+  /** The specialists its marker names (a marker from before they were named: `['general']`). */
+  raisedBy: SpecialistName[];
+  /** Resolved by forgebot's own account (its finding fixed by a later commit); absent when the forge does not say. */
+  resolvedByForgebot?: boolean;
 }
 
 /** Reads a change: what every workflow about a change starts from. */
@@ -43,6 +49,11 @@ export interface ChangeReader {
    * default settings and no guidelines.
    */
   readFile?(ref: ChangeRef, path: string, commitSha: string): Promise<string | undefined>;
+  /**
+   * Recent merged changes touching the same files, and the issues the description links (see related-work.ts).
+   * Optional: without it, the summary names none. Never fails on one lookup; bounded in time.
+   */
+  relatedWork?(ref: ChangeRef, snapshot: ChangeSnapshot): Promise<RelatedWork>;
 }
 
 /** Publishes a review on a change: summary note, inline comments, threads. */

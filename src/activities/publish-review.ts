@@ -62,7 +62,7 @@ export async function publishReview(forge: Forge, snapshot: ChangeSnapshot, resu
   unanchored.push(...refused);
   outcome.unanchored = unanchored.length;
   outcome.threadsResolved = await resolveFixedThreads(forge, snapshot, result);
-  const summary = renderSummary(result, { headSha: snapshot.headSha, unanchored, resolvedThreads: outcome.threadsResolved });
+  const summary = renderSummary(result, { headSha: snapshot.headSha, unanchored, resolvedThreads: outcome.threadsResolved, forge: snapshot.ref.forge });
   outcome.summaryCreated = (await forge.upsertSummary(snapshot.ref, summary)).created;
   outcome.published = true;
   return outcome;

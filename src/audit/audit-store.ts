@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { AuditDetail, AuditEvent, StoredAuditEvent } from './audit-event.js';
 import { AUDIT_TABLE, type AuditDatabase } from './audit-tables.js';
+import { createKyselyMemoryStore } from './memory/kysely-memory-store.js';
+import { createNoMemoryStore, type ReviewMemoryStore } from './memory/review-memory-store.js';
 import { auditMigrations } from './migrations/index.js';
 import { sanitizeEvent } from './sanitize-event.js';
 import { subjectOfWorkflowId } from './workflow-subject.js';
@@ -21,6 +23,8 @@ export type AuditStoreKind = 'postgres' | 'pglite' | 'off';
 /** The audit trail: append-only rows, each written once whatever retries. */
 export interface AuditStore {
   readonly kind: AuditStoreKind;
+  /** Review memory (finding outcomes, learnings) in the same database. */
+  readonly memory: ReviewMemoryStore;
   /** Writes the rows whose key is new; returns how many were (a retried activity's rows: none). */
   record(events: readonly AuditEvent[]): Promise<number>;
   list(filter?: AuditFilter): Promise<StoredAuditEvent[]>;
@@ -82,6 +86,7 @@ export function createKyselyAuditStore(options: KyselyAuditStoreOptions): AuditS
 
   return {
     kind: options.kind,
+    memory: createKyselyMemoryStore(db, migrated),
 
     async record(events) {
       if (events.length === 0) return 0;
@@ -167,6 +172,6 @@ export function createKyselyAuditStore(options: KyselyAuditStoreOptions): AuditS
 
 /** AUDIT_STORE=off: nothing is kept (a deployment that keeps its trail elsewhere, or a test that needs none). */
 export function createNoAuditStore(): AuditStore {
-  return { kind: 'off', record: async () => 0, list: async () => [], prune: async () => 0, close: async () => undefined };
+  return { kind: 'off', memory: createNoMemoryStore(), record: async () => 0, list: async () => [], prune: async () => 0, close: async () => undefined };
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ReviewMemoryDatabase } from './memory/memory-tables.js';
 
 /** The audit table as kysely sees it (migrations/0001-audit-events.ts creates it). */
 export interface AuditEventsTable {
@@ -27,6 +28,7 @@ export interface AuditEventsTable {
 /** The audit table's name: prefixed like the claim store's, so that it can share a database with anything. */
 export const AUDIT_TABLE = 'forgebot_audit_events';
 
-export interface AuditDatabase {
+/** The audit database: the trail, and review memory (memory/memory-tables.ts) beside it. */
+export interface AuditDatabase extends ReviewMemoryDatabase {
   [AUDIT_TABLE]: AuditEventsTable;
 }

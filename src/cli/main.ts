@@ -12,6 +12,7 @@ import { runDoctor } from './commands/doctor.js';
 import { EvalUsageError, parseEvalOptions, runEvalCommand, type RawEvalOptions } from './commands/eval.js';
 import { runQueueCommand } from './commands/queue.js';
 import { ReplayUsageError, runReplayCommand } from './commands/replay.js';
+import { registerReviewMemoryCommands } from './commands/review-memory-cli.js';
 import { parseWorkflowKind, ReviewsUsageError, runReviewsCommand, workflowPhases } from './commands/reviews.js';
 import { runSearchAttributes } from './commands/search-attributes.js';
 import { runServer } from './commands/server.js';
@@ -164,6 +165,8 @@ program
       process.exitCode = 2;
     }
   });
+
+registerReviewMemoryCommands(program, (action) => withConfig(action)());
 
 program
   .command('queue')

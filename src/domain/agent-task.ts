@@ -32,6 +32,8 @@ export const ReviewContext = z.object({
   related: RelatedWork.optional(),
   /** Learnings a maintainer accepted for this repository: told to the reviewers. */
   learnings: z.array(BriefLearning).max(50).optional(),
+  /** Set when a label of `pipeline.skip_labels` is on the change: it is not reviewed (a note names the label). */
+  skip: z.object({ label: z.string().max(100) }).optional(),
 });
 export type ReviewContext = z.infer<typeof ReviewContext>;
 

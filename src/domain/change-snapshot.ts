@@ -27,5 +27,7 @@ export const ChangeSnapshot = z.object({
   /** HTTP(S) or file URL to clone, without credentials. */
   cloneUrl: z.string(),
   files: z.array(ChangedFile),
+  /** The change's labels (GitLab `labels`, GitHub `labels[].name`). */
+  labels: z.array(z.string()).optional(),
 });
 export type ChangeSnapshot = z.infer<typeof ChangeSnapshot>;

@@ -1,5 +1,8 @@
-import type { Category, Finding, ReviewResult, Severity } from './finding.js';
+import type { Category, Finding, ReviewedFinding, ReviewResult, Severity } from './finding.js';
+import { relatedSection } from './render-related.js';
 import { carriedSection, indented, notReviewedSection, severityIcon, statusLines, usageFooter } from './render-sections.js';
+import { aggregationSection, findingsByCategory, reviewedByLine, specialistUsage } from './render-specialists.js';
+import { SpecialistName } from './specialist-name.js';
 import { fence, fromSafeLine, safeCode, safeFence, safeLine, safeText } from './safe-markdown.js';
 
 /**
@@ -8,8 +11,8 @@ import { fence, fromSafeLine, safeCode, safeFence, safeLine, safeText } from './
  * notes.
  */
 export const SUMMARY_MARKER = '<!-- forgebot:summary -->';
-/** The last line of forgebot's inline comment, exactly (see findingMarker). */
-const FINDING_MARKER_LINE = /^<!-- forgebot:finding:([0-9a-f]{8}) -->$/;
+/** The last line of forgebot's inline comment, exactly (see findingMarker); ` by:…` only in markers since review memory. */
+const FINDING_MARKER_LINE = /^<!-- forgebot:finding:([0-9a-f]{8})(?: by:([a-z]{2,20}(?:,[a-z]{2,20}){0,8}))? -->$/;
 
 const severityOrder: Severity[] = ['blocker', 'major', 'minor', 'nit'];
 
@@ -28,8 +31,10 @@ export function findingFingerprint(finding: Pick<Finding, 'path' | 'category' | 
   return fnv1a(`${finding.path}\u0000${finding.category}\u0000${finding.title.trim().toLowerCase()}`);
 }
 
-export function findingMarker(finding: Finding): string {
-  return `<!-- forgebot:finding:${findingFingerprint(finding)} -->`;
+/** The hidden last line of an inline comment: the finding's fingerprint, and the specialists who raised it (when known). */
+export function findingMarker(finding: Finding | ReviewedFinding): string {
+  const raisedBy = 'raisedBy' in finding && finding.raisedBy?.length ? ` by:${finding.raisedBy.join(',')}` : '';
+  return `<!-- forgebot:finding:${findingFingerprint(finding)}${raisedBy} -->`;
 }
 
 /**
@@ -40,6 +45,19 @@ export function findingMarker(finding: Finding): string {
 export function fingerprintIn(body: string): string | undefined {
   const last = body.trimEnd().split(/\r?\n/).at(-1) ?? '';
   return FINDING_MARKER_LINE.exec(last)?.[1];
+}
+
+/**
+ * The specialists forgebot's marker (the comment's last line, as fingerprintIn reads it) names as having raised the
+ * finding; undefined for a marker from before they were named (callers take the single reviewer, `general`).
+ */
+export function raisedByIn(body: string): SpecialistName[] | undefined {
+  const last = body.trimEnd().split(/\r?\n/).at(-1) ?? '';
+  const names = FINDING_MARKER_LINE.exec(last)?.[2]?.split(',').flatMap((name) => {
+    const parsed = SpecialistName.safeParse(name);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return names && names.length > 0 ? [...new Set(names)] : undefined;
 }
 
 /** What forgebot's own inline comment says about its finding (see renderInlineComment), if it is one. */
@@ -65,9 +83,11 @@ function suggestionBlock(finding: Finding, suggestion: string): string {
   return fence(suggestion, `suggestion:-${above}+0`);
 }
 
-export function renderInlineComment(finding: Finding): string {
+export function renderInlineComment(finding: ReviewedFinding): string {
+  // After the confidence (parseInlineComment reads the header only up to it): who raised it, in a multi-specialist review.
+  const raisedBy = finding.raisedBy && finding.raisedBy.length > 0 ? ` · raised by ${finding.raisedBy.join(', ')}` : '';
   const lines = [
-    `${severityIcon[finding.severity]} **${finding.severity}** · ${finding.category} · confidence ${finding.confidence.toFixed(2)}`,
+    `${severityIcon[finding.severity]} **${finding.severity}** · ${finding.category} · confidence ${finding.confidence.toFixed(2)}${raisedBy}`,
     '',
     `**${safeLine(finding.title.trim())}**`,
     '',
@@ -84,6 +104,8 @@ export interface SummaryContext {
   unanchored: Finding[];
   /** Bot threads resolved because this revision fixed them. */
   resolvedThreads?: number;
+  /** The change's forge: how related changes are numbered (`!12` on GitLab, `#12` on GitHub). */
+  forge?: 'gitlab' | 'github';
 }
 
 export function renderSummary(result: ReviewResult, context: SummaryContext): string {
@@ -91,14 +113,19 @@ export function renderSummary(result: ReviewResult, context: SummaryContext): st
     .map((severity) => [severity, result.findings.filter((finding) => finding.severity === severity).length] as const)
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${severityIcon[severity]} ${count} ${severity}`);
+  // A multi-specialist review also says who reviewed, lists every finding by category, and how the reviews became one.
+  const specialists = result.specialists ?? [];
   const lines = [
     SUMMARY_MARKER,
     `### forgebot review of \`${context.headSha.slice(0, 12)}\``,
     '',
+    ...(specialists.length > 0 ? [reviewedByLine(specialists), ''] : []),
     safeText(result.summary),
     '',
     counts.length > 0 ? `**Findings:** ${counts.join(' · ')}` : '**Findings:** none',
   ];
+  if (specialists.length > 0) lines.push(...findingsByCategory(result.findings));
+  if (result.aggregation) lines.push(...aggregationSection(result.aggregation));
   if (context.unanchored.length > 0) {
     lines.push('', '<details><summary>Findings outside the diff</summary>', '');
     for (const finding of context.unanchored) {
@@ -108,7 +135,9 @@ export function renderSummary(result: ReviewResult, context: SummaryContext): st
   }
   lines.push(...statusLines(result, context.resolvedThreads ?? 0), ...carriedSection(result.carriedForward ?? []));
   lines.push(...notReviewedSection(result.notReviewed ?? [], result.filesReviewed));
+  lines.push(...relatedSection(result.related, context.forge));
   lines.push('', usageFooter(result));
+  lines.push(...specialistUsage(specialists));
   return lines.join('\n');
 }
 

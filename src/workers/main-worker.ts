@@ -5,6 +5,8 @@ import type { Config } from '../config.js';
 import { createAuthorActivities, type AuthorActivities } from '../activities/author-activities.js';
 import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
 import { createForgeActivities, type ForgeActivities, type ForgeRegistry } from '../activities/forge-activities.js';
+import { createFindingOutcomeActivities, type FindingOutcomeActivities } from '../activities/finding-outcomes/finding-outcome-activities.js';
+import { createNoMemoryStore } from '../audit/memory/review-memory-store.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
 import { createRunSettingsActivities, type RunSettingsActivities } from '../activities/run-settings-activities.js';
 import { createAttemptCountActivities } from '../activities/sentry/attempt-count-activities.js';
@@ -42,8 +44,10 @@ export async function createMainWorker(deps: {
   // The daily cap of fix attempts counts workflows through visibility: a client on the worker's own connection.
   const client = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
   // Checked against what the workflows call (src/workflows/**/activities.ts): a missing one is a type error here.
+  const memory = deps.audit?.store.memory ?? createNoMemoryStore();
   const activities = {
-    ...createForgeActivities({ forges, claims }),
+    ...createForgeActivities({ forges, claims, memory }),
+    ...createFindingOutcomeActivities({ forges, memory }),
     ...createAuthorActivities({ forges, claims }),
     ...createRunSettingsActivities(runSettings(config)),
     ...createRepositoryActivities({ forges }),
@@ -52,7 +56,7 @@ export async function createMainWorker(deps: {
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
     ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS }),
     ...ticketActivities(config, { forges, claims }, deps.jira ?? jiraClientFromConfig(config)),
-  } satisfies ForgeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities;
+  } satisfies ForgeActivities & FindingOutcomeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities;
   return Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,

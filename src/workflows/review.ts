@@ -22,6 +22,7 @@ import { createPhaseTracker } from './shared/phase-tracker.js';
 import { reportFailureSafely } from './shared/report-failure.js';
 import { CommandDesk, type ReviewOrder } from './review/command-desk.js';
 import { withDismissedFindings } from './review/finding-feedback.js';
+import { recordFindingOutcomesSafely } from './review/finding-outcomes.js';
 
 const forge = proxyActivities<ForgeActivities>(mainQueueRetry);
 
@@ -40,6 +41,8 @@ export const VERIFY_CLOSE_PATCH = 'verify-close-with-forge';
 export const FIRST_REVISION_NO_DEBOUNCE_PATCH = 'first-revision-no-debounce';
 /** A signal for the SHA this turn took (before its review starts, e.g. during fetchChange) is a duplicate too. */
 export const TURN_SHA_DUPLICATE_PATCH = 'turn-sha-is-duplicate';
+/** When the change ends (merged or closed), what became of each of forgebot's findings is recorded (review memory). */
+export const FINDING_OUTCOMES_PATCH = 'finding-outcomes';
 
 /** This turn's settings: the worker's current ones, or (in histories from before the patch) the input's. */
 async function settingsForThisTurn(input: ReviewWorkflowInput): Promise<{ settings: RunSettings; generic: boolean }> {
@@ -137,10 +140,15 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     }
   }
 
-  /** `.forgebot.yml` on the target branch turned the reviewer off: say so on the change instead of reviewing. */
-  async function publishReviewsOff(headSha: string): Promise<void> {
-    setPhase('publishing', `reviews are turned off; noting it on ${headSha.slice(0, 12)}`);
-    const summary = 'forgebot reviews are turned off for this repository (`reviewer.enabled: false` in `.forgebot.yml` on the target branch).';
+  /**
+   * `.forgebot.yml` on the target branch turned the reviewer off, or the change has one of its skip labels: say so on
+   * the change instead of reviewing. (Histories from before skip labels never had one: their summary is unchanged.)
+   */
+  async function publishReviewsOff(headSha: string, skipLabel?: string): Promise<void> {
+    setPhase('publishing', `${skipLabel === undefined ? 'reviews are turned off' : 'the change has a skip label'}; noting it on ${headSha.slice(0, 12)}`);
+    const summary = skipLabel === undefined
+      ? 'forgebot reviews are turned off for this repository (`reviewer.enabled: false` in `.forgebot.yml` on the target branch).'
+      : `Not reviewed: the change has the label \`${skipLabel.replace(/`/g, '')}\`; remove it to get a review.`;
     const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 0 };
     // Not recorded as reviewed: when reviews are turned on again, the whole change is reviewed.
     await forge.publishReview(ref, { headSha, summary, findings: [], model: 'none', usage, truncated: false, costUsd: 0 });
@@ -185,6 +193,11 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     if (change.review?.settings.reviewer.enabled === false) {
       await publishReviewsOff(change.headSha);
       return { kind: 'reviews-off', sha: change.headSha };
+    }
+    const skip = change.review?.skip;
+    if (skip) {
+      await publishReviewsOff(change.headSha, skip.label);
+      return { kind: 'reviews-off', sha: change.headSha, skipLabel: skip.label };
     }
     status.reviewingSha = change.headSha;
     setPhase('reviewing', `reviewing ${change.headSha.slice(0, 12)}`);
@@ -299,5 +312,6 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setPhase('closed', `change ${closed.reason}`);
   // Commands still under way (and a review asked for) are answered before the workflow ends.
   if (desk.busy() || desk.hasOrder()) await desk.finish(closed.reason);
+  if (patched(FINDING_OUTCOMES_PATCH)) await recordFindingOutcomesSafely(ref, closed.reason, status.findingFeedback ?? []);
   return status;
 }

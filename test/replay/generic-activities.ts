@@ -6,6 +6,7 @@ import { digestOf } from '../../src/activities/agent-digest.js';
 import type { ClaimCheckStore } from '../../src/activities/claim-check/claim-check-store.js';
 import { missing, refFor, verifyBody } from '../../src/activities/claim-check/content-address.js';
 import { getJson, putJson } from '../../src/activities/claim-check/json-claims.js';
+import type { FindingOutcomeActivities } from '../../src/activities/finding-outcomes/finding-outcome-activities.js';
 import type { ForgeActivities } from '../../src/activities/forge-activities.js';
 import type { RunSettingsActivities } from '../../src/activities/run-settings-activities.js';
 import { AgentOutput } from '../../src/domain/agent-task.js';
@@ -31,7 +32,7 @@ export function memoryClaimStore(): ClaimCheckStore {
   };
 }
 
-export type GenericMainActivities = Pick<ForgeActivities, 'fetchChange' | 'readChangeState' | 'publishReview' | 'publishStoredReview' | 'reportFailure'> & RunSettingsActivities;
+export type GenericMainActivities = Pick<ForgeActivities, 'fetchChange' | 'readChangeState' | 'publishReview' | 'publishStoredReview' | 'reportFailure'> & RunSettingsActivities & FindingOutcomeActivities;
 
 /** Main-queue and agent-queue activities of the current code; `settings` is what the worker is configured with. */
 export function genericActivities(world: World, settings: () => RunSettings, claims = memoryClaimStore()) {
@@ -45,6 +46,11 @@ export function genericActivities(world: World, settings: () => RunSettings, cla
     readChangeState: async () => {
       world.calls.push('readChangeState');
       return 'merged';
+    },
+    recordFindingOutcomes: async (_ref, input) => {
+      world.calls.push('recordFindingOutcomes');
+      world.outcomesAsked.push(input);
+      return { findings: input.feedback.length, recorded: input.feedback.length, proposedLearnings: 0 };
     },
     publishStoredReview: async (_ref, claim) => {
       world.calls.push('publishStoredReview');

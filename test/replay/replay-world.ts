@@ -26,6 +26,8 @@ export class World {
   reviewsCancelled: string[] = [];
   published: string[] = [];
   failures: string[] = [];
+  /** What the workflow asked review memory to record when the change ended (recordFindingOutcomes' inputs). */
+  outcomesAsked: unknown[] = [];
   /** Review of these SHAs waits until cancelled. */
   hang = new Set<string>();
   /** Review of these SHAs fails for good, as a model API refusing the key does. */

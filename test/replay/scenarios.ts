@@ -226,4 +226,23 @@ export const scenarios: Record<string, Scenario> = {
       return { 'review-answers': handle };
     },
   },
+  'review-finding-outcomes': {
+    run: async ({ world, push, status, until, commands }) => {
+      assert.ok(commands, 'the outcomes scenario needs the current code');
+      const { fakes, reply } = commands;
+      const dev = { id: 30, username: 'dev' };
+      fakes.access.set(dev.id, 'write');
+      fakes.findingThreads.set('finding-thread', { fingerprint: 'abcd1234', title: 'Unchecked null' });
+      const handle = await push(sha(1));
+      await until('sha1 reviewed', async () => (await status(handle)).lastReviewedSha === sha(1));
+      const falsePositive = reply(dev, 'finding-thread', 'false positive: the caller checks it first');
+      fakes.dispositions.set(falsePositive.noteId, 'false-positive');
+      await handle.signal(threadReplySignal, falsePositive);
+      await until('the feedback recorded', async () => (await status(handle)).findingFeedback?.[0]?.disposition === 'false-positive');
+      await closeAndWait(handle, 'merged');
+      assert.equal(world.calls.at(-1), 'recordFindingOutcomes', 'the outcomes are recorded last, once');
+      assert.deepEqual(world.outcomesAsked.map((input) => (input as { reason: string; feedback: Array<{ fingerprint: string; disposition: string }> })).map(({ reason, feedback }) => [reason, feedback.map((word) => `${word.fingerprint}:${word.disposition}`)]), [['merged', ['abcd1234:false-positive']]]);
+      return { 'review-finding-outcomes': handle };
+    },
+  },
 };

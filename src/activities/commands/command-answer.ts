@@ -21,7 +21,8 @@ export type ReviewNowOutcome =
   | { kind: 'cancelled'; sha: string }
   | { kind: 'failed'; reason: string }
   | { kind: 'closed'; state: 'closed' | 'merged' }
-  | { kind: 'reviews-off'; sha: string };
+  /** `skipLabel`: the change has one of `pipeline.skip_labels` (absent: `reviewer.enabled: false`). */
+  | { kind: 'reviews-off'; sha: string; skipLabel?: string };
 
 /**
  * What the review workflow answers a command with. The workflow says what happened; the activity words it (with the
@@ -78,6 +79,7 @@ function reviewDone(full: boolean, outcome: ReviewNowOutcome, change: string): s
     case 'closed':
       return `Not reviewed: the ${change} is ${outcome.state}.`;
     case 'reviews-off':
+      if (outcome.skipLabel !== undefined) return `Not reviewed: the ${change} has the label ${safeCode(outcome.skipLabel)}; remove it to get a review.`;
       return `Not reviewed: reviews are turned off for this repository (\`reviewer.enabled: false\` in \`.forgebot.yml\` on the target branch).`;
   }
 }

@@ -1,6 +1,6 @@
 import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangeSnapshot } from '../../domain/change-snapshot.js';
-import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
+import { fingerprintIn, parseInlineComment, raisedByIn, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
 import { ForgeError, type FindingThread, type FullForge } from '../forge.js';
 import { createGitHubAuthor } from './github-author.js';
@@ -11,6 +11,7 @@ import { toGitHubForgeError } from './github-errors.js';
 import { toChangedFile, type PullRequestFile } from './github-files.js';
 import type { GitHubOctokit } from './github-octokit.js';
 import { createGitHubPeople } from './github-people.js';
+import { createGitHubRelatedWork } from './github-related.js';
 import { createGitHubRepositoryReader } from './github-repository.js';
 import { buildReview } from './github-review.js';
 import { resolveReviewThread, reviewThreads } from './github-threads.js';
@@ -67,6 +68,7 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
       targetBranch: pr.base.ref,
       cloneUrl: pr.base.repo.clone_url,
       files: (files as PullRequestFile[]).map(toChangedFile),
+      labels: pr.labels.map((label) => label.name),
     };
   }
 
@@ -86,6 +88,7 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
     ...createGitHubAuthor(connection, run, options.logger),
     ...createGitHubConversation(run, (owner, repo) => connection.botLogin(owner, repo)),
     ...createGitHubPeople(run),
+    ...createGitHubRelatedWork(run),
 
     async getChange(ref) {
       return withRepo(ref, `reading pull request ${ref.projectPath}#${ref.number}`, async (api, at) => {
@@ -128,7 +131,8 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
     async findingThreads(ref) {
       return withRepo(ref, `reading review threads of ${ref.projectPath}#${ref.number}`, async (api, at) => {
         // Comments from REST (bodies, lines); thread ids and resolution from GraphQL, joined on the first comment.
-        const [comments, states] = await Promise.all([ownReviewComments(api, at), reviewThreads(api, at.owner, at.repo, at.pull_number)]);
+        const [comments, states, login] = await Promise.all([ownReviewComments(api, at), reviewThreads(api, at.owner, at.repo, at.pull_number), connection.botLogin(at.owner, at.repo)]);
+        const bot = login.replace(/\[bot\]$/, '');
         const byFirstComment = new Map(states.map((state) => [state.firstCommentId, state]));
         const threads: FindingThread[] = [];
         for (const comment of comments) {
@@ -137,7 +141,8 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
           const line = comment.line ?? comment.original_line;
           const state = byFirstComment.get(comment.id);
           if (comment.in_reply_to_id !== undefined || !state || !fingerprint || !parsed || !line) continue;
-          threads.push({ threadId: state.id, fingerprint, resolved: state.isResolved, path: comment.path, line, ...parsed });
+          const by = state.isResolved && state.resolvedBy ? { resolvedByForgebot: state.resolvedBy.replace(/\[bot\]$/, '') === bot } : {};
+          threads.push({ threadId: state.id, fingerprint, resolved: state.isResolved, ...by, raisedBy: raisedByIn(comment.body) ?? ['general'], path: comment.path, line, ...parsed });
         }
         return threads;
       });

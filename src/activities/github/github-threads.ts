@@ -1,5 +1,5 @@
 import { RequestError } from '@octokit/request-error';
-import { fingerprintIn, parseInlineComment } from '../../domain/render.js';
+import { fingerprintIn, parseInlineComment, raisedByIn } from '../../domain/render.js';
 import type { FindingThreadNotes } from '../forge.js';
 import type { Repo } from './github-context.js';
 import type { GitHubOctokit } from './github-octokit.js';
@@ -11,13 +11,15 @@ export interface ReviewThreadState {
   isResolved: boolean;
   /** REST id of the thread's first comment. */
   firstCommentId: number | undefined;
+  /** The login of who resolved it (GraphQL names a GitHub App without REST's `[bot]`). */
+  resolvedBy?: string;
 }
 
 const THREADS = `query ForgebotReviewThreads($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $after) {
-        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+        nodes { id isResolved resolvedBy { login } comments(first: 1) { nodes { databaseId } } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -32,7 +34,7 @@ interface ThreadsPage {
   repository: {
     pullRequest: {
       reviewThreads: {
-        nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number | null }[] } }[];
+        nodes: { id: string; isResolved: boolean; resolvedBy?: { login: string } | null; comments: { nodes: { databaseId: number | null }[] } }[];
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
       };
     } | null;
@@ -47,7 +49,9 @@ export async function reviewThreads(api: GitHubOctokit, owner: string, name: str
     const data: ThreadsPage = await api.graphql<ThreadsPage>(THREADS, { owner, name, number, after });
     const connection = data.repository?.pullRequest?.reviewThreads;
     if (!connection) break;
-    for (const node of connection.nodes) threads.push({ id: node.id, isResolved: node.isResolved, firstCommentId: node.comments.nodes[0]?.databaseId ?? undefined });
+    for (const node of connection.nodes) {
+      threads.push({ id: node.id, isResolved: node.isResolved, firstCommentId: node.comments.nodes[0]?.databaseId ?? undefined, ...(node.resolvedBy?.login ? { resolvedBy: node.resolvedBy.login } : {}) });
+    }
     if (!connection.pageInfo.hasNextPage) break;
     after = connection.pageInfo.endCursor;
   }
@@ -114,7 +118,7 @@ export async function findingThreadNotes(api: GitHubOctokit, repo: Repo, number:
   const state = all.find((candidate) => candidate.firstCommentId === root.id);
   const replies = (comments as ReviewCommentLike[]).filter((comment) => comment.in_reply_to_id === root.id).sort(oldestFirst);
   return {
-    finding: { threadId: state?.id ?? githubThreadId({ kind: 'review-comment', id: root.id }), resolved: state?.isResolved ?? false, fingerprint, path: root.path, line, ...parsed },
+    finding: { threadId: state?.id ?? githubThreadId({ kind: 'review-comment', id: root.id }), resolved: state?.isResolved ?? false, fingerprint, raisedBy: raisedByIn(root.body) ?? ['general'], path: root.path, line, ...parsed },
     notes: [root, ...replies].map((comment) => ({
       noteId: String(comment.id),
       authorId: comment.user?.id ?? 0,

@@ -1,6 +1,6 @@
 import type { ChangeRef } from '../../domain/change-ref.js';
 import type { ChangedFile, ChangeSnapshot } from '../../domain/change-snapshot.js';
-import { fingerprintIn, parseInlineComment, SUMMARY_MARKER } from '../../domain/render.js';
+import { fingerprintIn, parseInlineComment, raisedByIn, SUMMARY_MARKER } from '../../domain/render.js';
 import type { Logger } from '../../logger.js';
 import { ForgeError, type FindingThread, type FindingThreadNotes, type FullForge, type InlineCommentTarget } from '../forge.js';
 import { createGitLabBranchAuthor } from './gitlab-author.js';
@@ -11,6 +11,7 @@ import { createGitLabConversation } from './gitlab-conversation.js';
 import { gitlabAnswer, toForgeError } from './gitlab-errors.js';
 import { createGitLabPeople, createGitLabUsers, type GitLabUsers } from './gitlab-people.js';
 import { createGitLabPipelines } from './gitlab-pipelines.js';
+import { createGitLabRelatedWork } from './gitlab-related.js';
 import { createGitLabRepositoryReader } from './gitlab-repository.js';
 
 export interface GitLabForgeOptions {
@@ -48,17 +49,20 @@ interface ThreadNote {
   system?: boolean;
   author: { id: number; username?: string };
   resolved?: boolean;
+  resolved_by?: { id: number } | null;
   position?: { new_path?: string; old_path?: string; new_line?: number | null; old_line?: number | null } | null;
 }
 
 /** A finding thread from a discussion whose first note forgebot wrote, or undefined. */
-function toFindingThread(id: string, note: ThreadNote): FindingThread | undefined {
+function toFindingThread(id: string, note: ThreadNote, userId: number): FindingThread | undefined {
   const fingerprint = fingerprintIn(note.body);
   const parsed = parseInlineComment(note.body);
   const line = note.position?.new_line ?? note.position?.old_line;
   const path = note.position?.new_line ? note.position.new_path : note.position?.old_path;
   if (!fingerprint || !parsed || !line || !path) return undefined;
-  return { threadId: id, fingerprint, resolved: note.resolved === true, path, line, ...parsed };
+  const resolved = note.resolved === true;
+  const by = resolved && note.resolved_by ? { resolvedByForgebot: note.resolved_by.id === userId } : {};
+  return { threadId: id, fingerprint, resolved, ...by, raisedBy: raisedByIn(note.body) ?? ['general'], path, line, ...parsed };
 }
 
 /**
@@ -152,6 +156,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
       targetBranch: mr.target_branch,
       cloneUrl: project.http_url_to_repo,
       files: diffs.map(toChangedFile),
+      labels: mr.labels.map(String),
     };
   }
 
@@ -165,6 +170,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
     ...createGitLabPipelines(ctx),
     ...createGitLabConversation(ctx),
     ...createGitLabPeople(ctx, users),
+    ...createGitLabRelatedWork(ctx),
 
     async getChange(ref) {
       return attempt(`reading merge request ${ref.projectPath}!${ref.number}`, async () => {
@@ -216,7 +222,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
         const threads: FindingThread[] = [];
         for (const discussion of discussions) {
           const first = discussion.notes?.[0] as ThreadNote | undefined;
-          const thread = first && first.author.id === userId ? toFindingThread(discussion.id, first) : undefined;
+          const thread = first && first.author.id === userId ? toFindingThread(discussion.id, first, userId) : undefined;
           if (thread) threads.push(thread);
         }
         return threads;
@@ -230,7 +236,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
         // forgebot's finding, exactly as findingThreads decides: its own first note, with the marker as its last line.
         const notes = (discussion?.notes ?? []) as ThreadNote[];
         const first = notes[0];
-        const finding = discussion && first && first.author.id === userId ? toFindingThread(discussion.id, first) : undefined;
+        const finding = discussion && first && first.author.id === userId ? toFindingThread(discussion.id, first, userId) : undefined;
         if (!finding) return undefined;
         return {
           finding,

@@ -2,6 +2,7 @@ import type { PriorFinding } from '../../domain/finding.js';
 import type { Guideline } from '../../domain/guidelines.js';
 import { fenceUntrusted, sanitizeUntrusted } from '../sanitize.js';
 import type { ReviewTask } from '../../domain/agent-task.js';
+import { fenceLearnings } from './learnings-section.js';
 import type { PlannedFile } from './plan-batches.js';
 
 export interface BriefInput {
@@ -50,6 +51,7 @@ export function buildReviewBrief(input: BriefInput): string {
     `Review merge request !${request.ref.number} in ${request.ref.projectPath} at head ${task.repository.headSha} (base ${task.repository.baseSha}).`,
     fenceUntrusted('merge-request', [`title: ${request.title}`, `author: ${request.author}`, `branches: ${request.sourceBranch} → ${request.targetBranch}`].join('\n')),
     fenceGuidelines(input.guidelines, request.targetBranch),
+    fenceLearnings(task.review?.learnings ?? []),
     `Write the summary and every finding's title and body in ${input.language}.`,
     input.priorFindings.length > 0 ? priorList(input.priorFindings) : '',
     [scope, batching].filter(Boolean).join(' '),

@@ -5,6 +5,7 @@ import { APP_PERMISSIONS, appRoutes } from './app-routes.js';
 import { FakeApp, jwtProblem } from './app-auth.js';
 import { checkRoutes } from './check-routes.js';
 import { collaboratorRoutes } from './collaborator-routes.js';
+import { commitRoutes } from './commit-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { graphqlRoutes } from './graphql-routes.js';
 import { issueRoutes } from './issue-routes.js';
@@ -16,7 +17,7 @@ import { validateReviewComment } from './review-validation.js';
 import { fail, type Caller } from './route-helpers.js';
 import { iso } from './serialize.js';
 import {
-  FakeGitHubState, protectedKey, type FakeCheckRun, type FakeCommitStatus, type FakeGitHubUser, type FakeIssueComment, type FakePull, type FakeRepository,
+  FakeGitHubState, protectedKey, type FakeCheckRun, type FakeCommitStatus, type FakeGitHubUser, type FakeIssue, type FakeIssueComment, type FakePull, type FakeRepository,
   type FakeReview, type FakeReviewComment, type FakeRole,
 } from './state.js';
 
@@ -78,7 +79,7 @@ export class FakeGitHub {
     const apiUrl = () => this.url;
     app.use(pullRoutes(this.state, apiUrl), issueRoutes(this.state, apiUrl), appRoutes(this.state, () => this.app), graphqlRoutes(this.state));
     app.use(gitDataRoutes(this.state, apiUrl), pullWriteRoutes(this.state, apiUrl), checkRoutes(this.state, apiUrl), collaboratorRoutes(this.state), reactionRoutes(this.state, apiUrl));
-    app.use(repositoryRoutes(this.state, apiUrl));
+    app.use(repositoryRoutes(this.state, apiUrl), commitRoutes(this.state, apiUrl));
     app.use((_req, res) => fail(res, 404, 'Not Found'));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => fail(res, 500, `Server Error: ${error.message}`);
     app.use(onError);
@@ -107,6 +108,15 @@ export class FakeGitHub {
     await this.state.refresh(created);
     this.state.pulls.push(created);
     return created;
+  }
+
+  /** An issue of `owner/name` (its number must not be a pull request's: GitHub numbers both in one sequence). */
+  addIssue(fullName: string, issue: { number: number; title: string; body?: string; state?: 'open' | 'closed'; author?: string }): FakeIssue {
+    const repo = this.repositoryNamed(fullName);
+    if (this.state.pull(repo, issue.number)) throw new Error(`fake GitHub: #${issue.number} of ${fullName} is a pull request`);
+    const added: FakeIssue = { number: issue.number, repo, title: issue.title, body: issue.body ?? null, state: issue.state ?? 'open', user: { login: issue.author ?? 'octocat', id: 1, type: 'User' }, createdAt: iso(Date.now()) };
+    this.state.issues.push(added);
+    return added;
   }
 
   /** A GitHub account (`GET /user/{id}` finds it); returns it. */

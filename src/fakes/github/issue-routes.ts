@@ -1,14 +1,28 @@
 import express, { type Router } from 'express';
 import { paginate } from './pagination.js';
 import { fail, jsonBody, notFound, withRepo } from './route-helpers.js';
-import { issueCommentJson, iso } from './serialize.js';
+import { issueCommentJson, issueJson, iso } from './serialize.js';
 import type { FakeGitHubState } from './state.js';
 
-/** Issue comments on pull requests (the conversation tab): list, create, edit (by their author only). */
+/**
+ * One issue (`GET …/issues/{n}`: a pull request answers as an issue with `pull_request`; else 404), and issue comments
+ * on pull requests (the conversation tab): list, create, edit (by their author only).
+ */
 export function issueRoutes(state: FakeGitHubState, apiUrl: () => string): Router {
   const router = express.Router();
   const read = { name: 'pull_requests', write: false } as const;
   const write = { name: 'pull_requests', write: true } as const;
+
+  router.get(
+    '/repos/:owner/:repo/issues/:issueNumber',
+    withRepo(state, { name: 'issues', write: false }, ({ repo }, req, res) => {
+      const number = Number(req.params.issueNumber);
+      const issue = state.issues.find((candidate) => candidate.repo === repo && candidate.number === number);
+      const pull = issue ? undefined : state.pull(repo, number);
+      if (!issue && !pull) return notFound(res);
+      res.json(issueJson(issue ?? pull!, apiUrl()));
+    }),
+  );
 
   router.get(
     '/repos/:owner/:repo/issues/:number/comments',

@@ -1,5 +1,5 @@
 import { example } from './examples.js';
-import type { FakeGitHubUser, FakeIssueComment, FakePull, FakeRepository, FakeReview, FakeReviewComment, PullFile } from './state.js';
+import type { FakeGitHubUser, FakeIssue, FakeIssueComment, FakePull, FakeRepository, FakeReview, FakeReviewComment, PullFile } from './state.js';
 
 type Json = Record<string, unknown>;
 
@@ -80,6 +80,33 @@ export function fileJson(file: PullFile, headSha: string): Json {
     changes: file.additions + file.deletions,
     ...(previous_filename === undefined ? {} : { previous_filename }),
     patch,
+  };
+}
+
+/** An issue, or a pull request as the Issues API answers it (with `pull_request`). */
+export function issueJson(item: FakeIssue | FakePull, apiUrl: string): Json {
+  const fullName = `${item.repo.owner}/${item.repo.name}`;
+  const base = `${apiUrl}/repos/${fullName}/issues/${item.number}`;
+  const isPull = 'headRef' in item;
+  return {
+    ...example('issue'),
+    id: item.number + (isPull ? 7_000_000 : 8_000_000),
+    number: item.number,
+    url: base,
+    repository_url: `${apiUrl}/repos/${fullName}`,
+    labels_url: `${base}/labels{/name}`,
+    comments_url: `${base}/comments`,
+    events_url: `${base}/events`,
+    html_url: `https://github.com/${fullName}/${isPull ? 'pull' : 'issues'}/${item.number}`,
+    state: item.state,
+    title: item.title,
+    body: item.body,
+    user: userJson(item.user),
+    labels: isPull ? (item.labels ?? []).map((name) => labelJson(item.repo, name, apiUrl)) : [],
+    created_at: item.createdAt,
+    updated_at: item.createdAt,
+    closed_at: isPull ? (item.closedAt ?? null) : null,
+    ...(isPull ? { pull_request: { url: `${apiUrl}/repos/${fullName}/pulls/${item.number}`, html_url: `https://github.com/${fullName}/pull/${item.number}`, merged_at: item.mergedAt ?? null } } : { pull_request: undefined }),
   };
 }
 

@@ -36,6 +36,17 @@ export interface FakePull {
   mergeCommitSha?: string;
 }
 
+/** An issue (not a pull request: those are issues too, and `GET …/issues/{n}` answers them from the pull). */
+export interface FakeIssue {
+  number: number;
+  repo: FakeRepository;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  user: FakeGitHubUser;
+  createdAt: string;
+}
+
 export interface FakeIssueComment {
   id: number;
   issueNumber: number;
@@ -139,6 +150,7 @@ export class FakeGitHubState {
   readonly repositories: FakeRepository[] = [];
   readonly pulls: FakePull[] = [];
   readonly issueComments: FakeIssueComment[] = [];
+  readonly issues: FakeIssue[] = [];
   readonly reviews: FakeReview[] = [];
   readonly reviewComments: FakeReviewComment[] = [];
   /** GitHub accounts `GET /user/{id}` and the collaborator endpoints know (the token's user is added on start). */

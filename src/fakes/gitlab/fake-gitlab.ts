@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { FakeIssue } from './issue-routes.js';
 import type { MemberScope } from './project-settings.js';
 import { gitlabRoutes } from './routes.js';
 import {
@@ -115,6 +116,17 @@ export class FakeGitLab {
   /** A person (or GitLab) moves the MR to `state`, at `at` (merged_at / closed_at). */
   setMergeRequestState(projectId: number, iid: number, state: MergeRequestState, at?: Date): void {
     this.state.setMergeRequestState(this.state.requireMergeRequest(projectId, iid), state, at);
+  }
+
+  /** An issue of the project, opened by `author` (default `alice`). */
+  addIssue(projectId: number, issue: { iid: number; title: string; description?: string; state?: 'opened' | 'closed'; author?: string }): FakeIssue {
+    if (!this.state.projects.has(projectId)) throw new Error(`fake GitLab: no project ${projectId}`);
+    const added: FakeIssue = {
+      id: this.state.id(), projectId, iid: issue.iid, title: issue.title, description: issue.description ?? '', state: issue.state ?? 'opened',
+      author: this.state.user(issue.author ?? 'alice'), createdAt: new Date().toISOString(),
+    };
+    this.state.issues.push(added);
+    return added;
   }
 
   setDraft(projectId: number, iid: number, draft: boolean): void {

@@ -1,8 +1,10 @@
 import express, { type Router } from 'express';
 import { awardRoutes } from './award-routes.js';
 import { branchRoutes } from './branch-routes.js';
+import { commitListRoutes } from './commit-list-routes.js';
 import { commitRoutes } from './commit-routes.js';
 import { discussionRoutes } from './discussion-routes.js';
+import { issueRoutes } from './issue-routes.js';
 import { memberRoutes } from './member-routes.js';
 import { mergeRequestListRoutes } from './merge-request-list-routes.js';
 import { mergeRequestRoutes } from './merge-request-routes.js';
@@ -26,6 +28,8 @@ export function gitlabRoutes(state: FakeGitLabState, baseUrl: () => string): Rou
   router.use(repositoryRoutes(state));
   router.use(branchRoutes(state, baseUrl));
   router.use(commitRoutes(state, baseUrl));
+  router.use(commitListRoutes(state, baseUrl));
+  router.use(issueRoutes(state, baseUrl));
   router.use(pipelineRoutes(state, baseUrl));
   router.use(memberRoutes(state, baseUrl));
   return router;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { diffFiles, git, type GitLabDiffFile } from './git-diff.js';
+import type { FakeIssue } from './issue-routes.js';
 import { findMembership, recordMember, recordPipeline, type MemberScope } from './project-settings.js';
 import {
   matchesProtection,
@@ -133,6 +134,8 @@ export class FakeGitLabState {
   /** Award emoji by note id. */
   readonly awards = new Map<number, FakeAward[]>();
   readonly users = new Map<string, FakeUser>();
+  /** Issues of every project (`GET /projects/:id/issues/:iid`). */
+  readonly issues: FakeIssue[] = [];
   private nextId = 1000;
 
   /** `botUser` is the user the API token belongs to: it authors every note created through the API. */
