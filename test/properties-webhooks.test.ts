@@ -13,7 +13,7 @@ import { RecordingStarter } from './helpers/recording-starter.js';
 import { connectRedis } from './helpers/redis.js';
 import { startTestWebhookServer, TEST_SECRET } from './helpers/webhook-server.js';
 import { edgy, GITHUB_KEYS, githubBody, githubPayloads, GITLAB_KEYS, gitlabBody, gitlabPayloads } from './helpers/webhook-arbitraries.js';
-import { assertGitHubProvenance, assertGitLabProvenance, githubDecision, gitlabDecision, issuePaths, type Decision } from './helpers/webhook-decisions.js';
+import { assertGitHubProvenance, assertGitLabProvenance, githubDecision, gitlabDecision, gitlabNoteDecision, issuePaths, type Decision } from './helpers/webhook-decisions.js';
 
 const RUNS = { numRuns: 500 };
 
@@ -217,8 +217,13 @@ describe('webhook routes: any delivery gets a contract answer, never a 500', () 
         assert.ok(ANSWERS.has(status), `${status} ${JSON.stringify(json)}`);
         if (token !== 'good') assert.equal(status, 401, 'no token, no work');
         if (json.status === 'accepted' || json.status === 'queued') {
-          const decision = gitlabDecision(JSON.parse(raw.bytes.toString('utf8')), event);
-          assert.equal('action' in decision && decision.action.kind, 'review', 'accepted only what the parser decides to review');
+          const body: unknown = JSON.parse(raw.bytes.toString('utf8'));
+          // A note is accepted as a command or a reply in a thread; anything else only as a review.
+          if (event === 'Note Hook') assert.notEqual(gitlabNoteDecision(body).kind, 'ignore', 'accepted only a note the parser hands over');
+          else {
+            const decision = gitlabDecision(body, event);
+            assert.equal('action' in decision && decision.action.kind, 'review', 'accepted only what the parser decides to review');
+          }
         }
       }),
       { numRuns: 200, examples: [[{ raw: realDelivery(gitlabPayloads, 'merge_request--open'), type: 'application/json', auth: 'good', uuid: undefined }]] },

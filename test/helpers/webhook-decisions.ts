@@ -4,12 +4,15 @@ import assert from 'node:assert/strict';
 import { ChangeRef } from '../../src/domain/change-ref.js';
 import { ReviewRequest } from '../../src/domain/review-request.js';
 import type { ChangeAction } from '../../src/webhooks/change-action.js';
+import { commandOptions, type NoteAction } from '../../src/webhooks/dispatch-change-command.js';
 import { decidePullRequestAction } from '../../src/webhooks/github/decide-pull-request-action.js';
 import { parseGitHubEvent } from '../../src/webhooks/github/parse-github-event.js';
 import { PullRequestEvent } from '../../src/webhooks/github/pull-request-event.js';
 import { decideMergeRequestAction } from '../../src/webhooks/gitlab/decide-merge-request-action.js';
+import { decideGitLabNote } from '../../src/webhooks/gitlab/decide-note-action.js';
 import { MergeRequestClosedEvent, MergeRequestEvent } from '../../src/webhooks/gitlab/merge-request-event.js';
-import { InvalidPayloadError, parseGitLabEvent } from '../../src/webhooks/gitlab/parse-gitlab-event.js';
+import { MergeRequestNoteEvent } from '../../src/webhooks/gitlab/note-event.js';
+import { InvalidPayloadError, parseGitLabEvent, parseWith } from '../../src/webhooks/gitlab/parse-gitlab-event.js';
 import { valueAt } from './json-mutations.js';
 
 export type Decision = { action: ChangeAction } | { error: InvalidPayloadError };
@@ -26,6 +29,9 @@ function decided(decide: () => ChangeAction): Decision {
 
 export const gitlabDecision = (body: unknown, header: string | undefined, reviewDrafts = false): Decision =>
   decided(() => decideMergeRequestAction(parseGitLabEvent(body, header), { reviewDrafts, deliveryId: DELIVERY }));
+
+/** What the GitLab route decides for a note (a command, or a reply in a thread), with the server's default options. */
+export const gitlabNoteDecision = (body: unknown): NoteAction => decideGitLabNote(parseWith(MergeRequestNoteEvent, body), { ...commandOptions(undefined), deliveryId: DELIVERY });
 
 export const githubDecision = (body: unknown, header: string | undefined, reviewDrafts = false): Decision =>
   decided(() => decidePullRequestAction(parseGitHubEvent(body, header), { reviewDrafts, deliveryId: DELIVERY }));
