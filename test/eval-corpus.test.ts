@@ -50,6 +50,10 @@ describe('evaluation corpus', () => {
     assert.match(problems({ ...minimal, head: { '../escape.go': 'x' } }), /head\.\.\.\/escape\.go: Invalid key in record: a relative path inside the repository/);
     assert.match(problems({ ...minimal, expected: [{ ...minimal.expected[0], category: 'vibes' }] }), /expected\.0\.category/);
     assert.match(problems({ ...minimal, surprise: true }), /surprise/);
+    assert.match(problems({ ...minimal, expect_dropped: [{ file: 'b.go', lines: [1, 1] }] }), /expect_dropped\.0\.file: b\.go is not a file of the head version/);
+    assert.match(problems({ ...minimal, pipeline: { specialists: { security: { when: 'sometimes' } } } }), /pipeline\.specialists\.security\.when/);
+    const parsed = EvalCase.parse({ ...minimal, pipeline: { single_reviewer_below_lines: 0 }, expect_dropped: [{ file: 'a.go', lines: [3, 3], raised_by: 'go' }] });
+    assert.deepEqual([parsed.pipeline?.validate, parsed.expect_conflicts, EvalCase.parse(minimal).expect_dropped], [true, 0, []], 'pipeline as in .forgebot.yml, with its defaults');
   });
 
   test('every problem of every case file is reported at once', async () => {

@@ -24,8 +24,9 @@ describe('evaluation harness', () => {
   test('three cases through the real runner: a hit, a clean pass, a hit next to a false positive', async () => {
     const cases = await pick('ts-sql-injection', 'ts-clean-refactor', 'ts-off-by-one');
     const seen: string[] = [];
-    const report = await runEval(cases, { target: { kind: 'heuristic' }, log, onCase: (entry) => seen.push(entry.id) });
-    assert.deepEqual(seen, cases.map((evalCase) => evalCase.id));
+    const report = await runEval(cases, { target: { kind: 'heuristic' }, log, specialists: false, onCase: (entry, mode) => seen.push(`${entry.id} ${mode}`) });
+    assert.deepEqual(seen, cases.map((evalCase) => `${evalCase.id} single`));
+    assert.equal(report.specialists, undefined, 'the single reviewer only, when asked');
 
     const sql = outcome(report, 'ts-sql-injection');
     assert.equal(sql.error, undefined);
@@ -63,7 +64,7 @@ describe('evaluation harness', () => {
   test('the reviewer never sees the expected answers: moving them changes the score, not the findings', async () => {
     const [real] = await pick('go-sql-injection');
     const moved: EvalCase = { ...real!, expected: real!.expected.map((issue) => ({ ...issue, lines: [1, 1] as [number, number] })) };
-    const [before, after] = await Promise.all([runEval([real!], { target: { kind: 'heuristic' }, log }), runEval([moved], { target: { kind: 'heuristic' }, log })]);
+    const [before, after] = await Promise.all([runEval([real!], { target: { kind: 'heuristic' }, log, specialists: false }), runEval([moved], { target: { kind: 'heuristic' }, log, specialists: false })]);
     assert.deepEqual(after.cases[0]!.blocking, before.cases[0]!.blocking);
     assert.deepEqual([before.cases[0]!.match.found, before.cases[0]!.match.falsePositives], [1, 0]);
     assert.deepEqual([after.cases[0]!.match.found, after.cases[0]!.match.falsePositives], [0, 1]);
@@ -80,6 +81,8 @@ describe('evaluation harness', () => {
       assert.match(entry.error ?? '', /401|authentication|x-api-key/i);
       assert.doesNotMatch(entry.error ?? '', /a-wrong-key/);
       assert.deepEqual([entry.match.found, entry.match.missed.length, report.score.overall.recall], [0, 1, 0]);
+      assert.match(report.specialists?.cases[0]?.error ?? '', /401|authentication|x-api-key/i, 'the specialist run fails the same way');
+      assert.deepEqual(report.specialists?.failed, ['py-sql-injection']);
       assert.match(formatReport(report), /error: /);
     } finally {
       await model.stop();
@@ -114,6 +117,8 @@ describe('forgebot eval', () => {
       const report = JSON.parse(await readFile(out, 'utf8')) as EvalReport;
       assert.deepEqual(report.cases.map((entry) => entry.id).sort(), ['go-clean-errors', 'php-xss']);
       assert.equal(report.score.overall.recall, 1);
+      assert.equal(report.specialists?.score.overall.recall, 1, 'and through the specialist pipeline');
+      assert.match(result.stdout, /^single reviewer vs specialist pipeline/m);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { runReview } from '../../src/agents/roles/reviewer/run.js';
 import type { ReviewTask } from '../../src/domain/agent-task.js';
 import type { ReviewResult } from '../../src/domain/finding.js';
+import { PipelineSettings } from '../../src/domain/pipeline-settings.js';
+import { DEFAULT_REPO_SETTINGS } from '../../src/domain/review-settings.js';
 import type { EvalCase } from './case-schema.js';
 import type { CaseRepo } from './materialize.js';
 
@@ -16,7 +18,22 @@ export interface ModelEndpoint {
 
 export const EVAL_LIMITS: ReviewTask['limits'] = { maxTurns: 12, maxOutputTokens: 4_096, tokenBudget: 200_000, costBudgetUsd: 1 };
 
-export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string): ReviewTask {
+/**
+ * The pipeline of a case's specialist run: the case's own `pipeline:`, else routing forced so the specialists run on
+ * these small changes (no size threshold; general, security, performance and the case's language specialist
+ * always), validation on.
+ */
+export function specialistPipeline(evalCase: Pick<EvalCase, 'language' | 'pipeline'>): PipelineSettings {
+  if (evalCase.pipeline) return evalCase.pipeline;
+  return PipelineSettings.parse({
+    single_reviewer_below_lines: 0,
+    validate: true,
+    specialists: { general: { when: 'always' }, security: { when: 'always' }, performance: { when: 'always' }, [evalCase.language]: { when: 'always' } },
+  });
+}
+
+/** `pipeline` absent: the single reviewer, as before (no review context); given: a review with those settings. */
+export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string, pipeline?: PipelineSettings): ReviewTask {
   return {
     role: 'reviewer',
     request: {
@@ -33,11 +50,12 @@ export function caseTask(evalCase: EvalCase, repo: CaseRepo, model: string): Rev
     changedPaths: Object.keys(evalCase.head),
     model,
     limits: EVAL_LIMITS,
+    ...(pipeline ? { review: { settings: { ...DEFAULT_REPO_SETTINGS, pipeline }, guidelines: [], priorFindings: [], resolvedFingerprints: [], notices: [] } } : {}),
   };
 }
 
-/** Runs the real runner (clone, tool loop over HTTP, finding checks) on the case's repository. */
-export function reviewCase(evalCase: EvalCase, repo: CaseRepo, endpoint: ModelEndpoint, workspace: string, log: Logger): Promise<ReviewResult> {
+/** Runs the real runner (clone, tool loop over HTTP, finding checks) on the case's repository; with `pipeline`, as a specialist review. */
+export function reviewCase(evalCase: EvalCase, repo: CaseRepo, endpoint: ModelEndpoint, workspace: string, log: Logger, pipeline?: PipelineSettings): Promise<ReviewResult> {
   const secrets = { anthropicApiKey: endpoint.apiKey, ...(endpoint.baseUrl ? { anthropicBaseUrl: endpoint.baseUrl } : {}) };
-  return runReview(caseTask(evalCase, repo, endpoint.model), secrets, workspace, log);
+  return runReview(caseTask(evalCase, repo, endpoint.model, pipeline), secrets, workspace, log);
 }

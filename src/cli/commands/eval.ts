@@ -52,7 +52,7 @@ export function evalTarget(config: Pick<Config, 'ANTHROPIC_API_KEY' | 'ANTHROPIC
   return { kind, apiKey: config.ANTHROPIC_API_KEY, model: config.ANTHROPIC_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseUrl: config.ANTHROPIC_BASE_URL } : {}) };
 }
 
-/** `forgebot eval`: runs the review corpus through the real runner, prints the table, writes the JSON report. */
+/** `forgebot eval`: runs the review corpus through the real runner (single reviewer, then the specialist pipeline), prints the table, writes the JSON report. */
 export async function runEvalCommand(config: Config, logger: Logger, options: EvalCommandOptions): Promise<void> {
   const all = await loadCases();
   const unknown = options.cases.filter((id) => !all.some((evalCase) => evalCase.id === id));
@@ -65,10 +65,11 @@ export async function runEvalCommand(config: Config, logger: Logger, options: Ev
     target,
     log: logger.child({}, { level: 'warn' }),
     ...(options.lineWindow !== undefined ? { lineWindow: options.lineWindow } : {}),
-    onCase: (outcome) => process.stderr.write(`  ${outcome.id}: ${outcome.error ? `error (${outcome.error.slice(0, 80)})` : `${outcome.match.found}/${outcome.match.expectedBlocking} found, ${outcome.match.falsePositives} false+`} in ${outcome.latencyMs} ms\n`),
+    onCase: (outcome, mode) => process.stderr.write(`  ${outcome.id} (${mode}): ${outcome.error ? `error (${outcome.error.slice(0, 80)})` : `${outcome.match.found}/${outcome.match.expectedBlocking} found, ${outcome.match.falsePositives} false+`} in ${outcome.latencyMs} ms\n`),
   });
   process.stdout.write(`${formatReport(report)}\n`);
   const path = await writeReport(report, options.out);
   process.stdout.write(`report written to ${path}\n`);
-  if (report.cases.some((outcome) => outcome.error)) process.exitCode = 1;
+  // A case fails when a run errors, or when the specialist run misses the case's expect_dropped / expect_conflicts.
+  if (report.cases.some((outcome) => outcome.error) || (report.specialists?.failed.length ?? 0) > 0) process.exitCode = 1;
 }

@@ -3,7 +3,10 @@
 import { parseHunks } from '../../domain/diff-position.js';
 import type { Finding } from '../../domain/finding.js';
 import { HEURISTIC_RULES, taintedNames, type RuleContext } from './heuristic-rules.js';
+import { specialistRules, type SuggestingRule } from './heuristic-specialist.js';
+import { heuristicValidator, isValidatorRequest } from './heuristic-validator.js';
 import { textOf, toolResultsOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
+import { specialistOf } from './specialist-brain.js';
 
 const MAX_FILES_READ = 20;
 
@@ -20,7 +23,7 @@ export function addedLines(diff: string): Map<string, Set<number>> {
   return files;
 }
 
-function languageOf(path: string): RuleContext['language'] {
+export function languageOf(path: string): RuleContext['language'] {
   if (/\.(ts|tsx|js|mjs)$/.test(path)) return 'typescript';
   if (path.endsWith('.py')) return 'python';
   if (path.endsWith('.go')) return 'go';
@@ -37,7 +40,7 @@ export function unnumber(output: string): string[] {
 }
 
 /** Findings of the rules on the added lines of one head file (one per line: the first rule that applies). */
-export function heuristicFindings(path: string, lines: readonly string[], added: ReadonlySet<number>): Finding[] {
+export function heuristicFindings(path: string, lines: readonly string[], added: ReadonlySet<number>, rules: readonly SuggestingRule[] = HEURISTIC_RULES): Finding[] {
   const language = languageOf(path);
   if (language === 'other') return [];
   const tainted = taintedNames(lines);
@@ -45,12 +48,14 @@ export function heuristicFindings(path: string, lines: readonly string[], added:
   for (const lineNumber of [...added].sort((a, b) => a - b)) {
     const text = lines[lineNumber - 1];
     if (text === undefined || /^\s*(\/\/|#|\*|\/\*)/.test(text)) continue;
-    const rule = HEURISTIC_RULES.find((candidate) => candidate.applies({ lines, lineNumber, text, language, tainted }));
+    const context = { lines, lineNumber, text, language, tainted };
+    const rule = rules.find((candidate) => candidate.applies(context));
     if (!rule) continue;
+    const suggestion = rule.suggest?.(context);
     const { severity, category, confidence, body } = rule;
     // The code in the title tells two occurrences in one file apart (findings are deduplicated by path + category + title).
     const title = `${rule.title}: \`${text.trim().slice(0, 80)}\``.slice(0, 200);
-    findings.push({ path, line: lineNumber, side: 'new', severity, category, confidence, title, body });
+    findings.push({ path, line: lineNumber, side: 'new', severity, category, confidence, title, body, ...(suggestion !== undefined ? { suggestion } : {}) });
   }
   return findings;
 }
@@ -58,9 +63,13 @@ export function heuristicFindings(path: string, lines: readonly string[], added:
 /**
  * The brain for the fake Anthropic server: turn 1 reads each changed file through `read_file` (as a model would, to
  * see the code around the diff); turn 2 submits the rules' findings on the added lines. Stateless: everything comes
- * from the request, so it serves any number of reviews.
+ * from the request, so it serves any number of reviews. A specialist's conversation (its focus block names it) applies
+ * that specialist's rules (heuristic-specialist.ts); the validator's is answered by heuristic-validator.ts.
  */
 export function heuristicReviewer(request: MessagesRequest): ScriptedReply {
+  if (isValidatorRequest(request)) return heuristicValidator(request);
+  const specialist = specialistOf(request);
+  const rules = specialist === undefined ? HEURISTIC_RULES : specialistRules(specialist);
   const added = addedLines(textOf(request.messages[0]?.content ?? ''));
   const assistant = request.messages.filter((message) => message.role === 'assistant');
   if (assistant.length === 0) {
@@ -77,7 +86,7 @@ export function heuristicReviewer(request: MessagesRequest): ScriptedReply {
     for (const result of toolResultsOf(message)) {
       const path = asked.get(result.id);
       const lines = path && !result.isError ? unnumber(result.content) : [];
-      if (path && lines.length > 0) findings.push(...heuristicFindings(path, lines, added.get(path) ?? new Set()));
+      if (path && lines.length > 0) findings.push(...heuristicFindings(path, lines, added.get(path) ?? new Set(), rules));
     }
   }
   const summary = findings.length === 0
