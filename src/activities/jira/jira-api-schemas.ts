@@ -62,6 +62,15 @@ export const JiraApiCommentPage = z.looseObject({
   comments: z.array(JiraApiComment),
 });
 
+/** `POST /rest/api/3/comment/list?expand=properties`: the comments named by id, with their entity properties. */
+export const JiraApiCommentsById = z.looseObject({
+  values: z.array(z.looseObject({
+    id: z.string().regex(/^\d{1,20}$/),
+    author: JiraApiUser.nullish(),
+    properties: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).optional(),
+  })),
+});
+
 /** `POST /rest/api/3/issue/{key}/comment` → 201 with the comment. */
 export const JiraApiCreatedComment = z.looseObject({ id: z.string().regex(/^\d{1,20}$/) });
 

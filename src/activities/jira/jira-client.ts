@@ -1,6 +1,6 @@
 import { IssueKey, JiraUser, type JiraComment, type JiraTicket } from '../../domain/jira/ticket.js';
-import { JiraError, type JiraApi } from './jira-api.js';
-import { JiraApiCommentPage, JiraApiCreatedComment, JiraApiIssue, JiraApiIssueStatus, JiraApiTransitions, JiraApiUser, JiraApiUsers } from './jira-api-schemas.js';
+import { COMMENT_MARK_PROPERTY, JiraError, type CommentMark, type JiraApi } from './jira-api.js';
+import { JiraApiCommentPage, JiraApiCommentsById, JiraApiCreatedComment, JiraApiIssue, JiraApiIssueStatus, JiraApiTransitions, JiraApiUser, JiraApiUsers } from './jira-api-schemas.js';
 import { createJiraHttp, type JiraHttpOptions } from './jira-http.js';
 import { markdownToAdf } from './markdown-to-adf.js';
 import { commentFromApi, ticketFields, ticketFromIssue, userFromApi } from './ticket-from-issue.js';
@@ -16,6 +16,8 @@ const PAGE = 100;
 const FIELD_ID = /^(?:customfield_\d{1,10}|[a-z][a-zA-Z]{0,40})$/;
 /** Project permission keys (`TRANSITION_ISSUES`) and the keys of apps' own permissions (`com.acme.app:approve`). */
 const PERMISSION = /^[A-Za-z0-9_.:-]{1,120}$/;
+
+const isMark = (value: unknown, mark: string) => typeof value === 'object' && value !== null && (value as { mark?: unknown }).mark === mark;
 
 const byId = (a: { id: string }, b: { id: string }) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
 
@@ -78,9 +80,35 @@ export function createJiraClient(options: JiraClientOptions): JiraApi & { readon
     return [...seen.values()].sort(byId);
   }
 
-  async function addComment(key: IssueKey, markdown: string): Promise<{ id: string }> {
-    const created = await http.request(`commenting on Jira issue ${key}`, 'POST', issuePath(key, '/comment'), { body: { body: markdownToAdf(markdown) }, schema: JiraApiCreatedComment });
+  async function addComment(key: IssueKey, markdown: string, mark?: CommentMark): Promise<{ id: string }> {
+    // A property set with the comment (Jira Cloud's Comment takes `properties` on create): one request, never a
+    // comment without its mark.
+    const properties = mark ? { properties: [{ key: COMMENT_MARK_PROPERTY, value: { mark: mark.mark, intent: mark.intent } }] } : {};
+    const created = await http.request(`commenting on Jira issue ${key}`, 'POST', issuePath(key, '/comment'), { body: { body: markdownToAdf(markdown), ...properties }, schema: JiraApiCreatedComment });
     return { id: created.id };
+  }
+
+  /**
+   * The issue's comments newest first, a page at a time (startAt, maxResults, total; at most `maxPages`); each page's
+   * comments by `authorAccountId` read again by id with their properties ("Get comments by IDs", the only comment
+   * listing that expands properties), until one carries `mark`. A retry looks right after its first attempt: the
+   * first page finds it.
+   */
+  async function findMarkedComment(key: IssueKey, mark: string, authorAccountId: string): Promise<{ id: string } | undefined> {
+    const doing = `looking for forgebot's comment on Jira issue ${key}`;
+    let startAt = 0;
+    for (let page = 0; page < maxPages; page++) {
+      const data = await http.request(doing, 'GET', issuePath(key, '/comment'), { query: { startAt, maxResults: PAGE, orderBy: '-created' }, schema: JiraApiCommentPage });
+      const ids = data.comments.filter((comment) => comment.author?.accountId === authorAccountId).map((comment) => Number(comment.id)).filter(Number.isSafeInteger);
+      if (ids.length > 0) {
+        const { values } = await http.request(doing, 'POST', '/comment/list', { query: { expand: 'properties' }, body: { ids }, schema: JiraApiCommentsById });
+        const marked = values.find((comment) => comment.author?.accountId === authorAccountId && comment.properties?.some((property) => property.key === COMMENT_MARK_PROPERTY && isMark(property.value, mark)));
+        if (marked) return { id: marked.id };
+      }
+      startAt = data.startAt + data.comments.length;
+      if (data.comments.length === 0 || startAt >= data.total) break;
+    }
+    return undefined;
   }
 
   async function transitionTo(key: IssueKey, statusName: string): Promise<boolean> {
@@ -119,5 +147,5 @@ export function createJiraClient(options: JiraClientOptions): JiraApi & { readon
     });
   }
 
-  return { secrets: http.secrets, getTicket, listComments, addComment, transitionTo, userHasPermission, myself };
+  return { secrets: http.secrets, getTicket, listComments, addComment, findMarkedComment, transitionTo, userHasPermission, myself };
 }

@@ -5,6 +5,7 @@ import type { ClaimCheckStore } from '../claim-check/claim-check-store.js';
 import { withTypedFailures } from '../failures.js';
 import type { ForgeRegistry } from '../forge-activities.js';
 import { commentIntent } from './comment-intent.js';
+import { commentMarkOf } from './comment-mark.js';
 import type { JiraApi } from './jira-api.js';
 import { renderRequirements } from './requirements.js';
 import { renderTicketNote, type NoteMaterial } from './render-ticket-note.js';
@@ -126,7 +127,14 @@ export function createTicketActivities(deps: TicketActivityDeps): TicketActiviti
     commentOnTicket: (key, note) =>
       withTypedFailures(async () => {
         const markdown = renderTicketNote(note, await materialOf(note), { trigger, readyStatus: deps.readyStatus });
-        return deps.jira.addComment(key, markdown);
+        const mark = commentMarkOf(note);
+        if (!mark) return deps.jira.addComment(key, markdown);
+        // A retry whose first attempt's comment reached Jira (its answer lost) finds it, and posts nothing.
+        if (mark.retry) {
+          const posted = await deps.jira.findMarkedComment(key, mark.mark, (await myself()).accountId);
+          if (posted) return posted;
+        }
+        return deps.jira.addComment(key, markdown, { mark: mark.mark, intent: mark.intent });
       }),
 
     transitionTicket: (key, statusName) => withTypedFailures(() => deps.jira.transitionTo(key, statusName)),

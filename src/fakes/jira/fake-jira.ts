@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { closeNow, listenLocal } from '../local-server.js';
+import { commentRoutes } from './comment-routes.js';
 import { issueRoutes } from './issue-routes.js';
 import { MEMBER_PERMISSIONS } from './permissions.js';
 import { fail } from './respond.js';
@@ -34,15 +35,28 @@ export interface Outage {
   pathPattern?: RegExp;
 }
 
+/**
+ * The next `times` matching requests are served (what they change, changes) but their answer never reaches the
+ * client: the connection is cut where the answer would go, as when a proxy or the network drops it.
+ */
+export interface LostAnswer {
+  method: string;
+  pathPattern: RegExp;
+  times?: number;
+}
+
 const UNAUTHENTICATED = 'Client must be authenticated to access this resource.';
 
 /**
  * A fake Jira Cloud REST API v3 for tests, driven through real HTTP: issues with ADF descriptions, links and
- * attachments; comments (offset pagination, ADF bodies checked as Jira checks them); a workflow with transitions;
+ * attachments; comments (offset pagination, ADF bodies checked as Jira checks them; entity properties set on creation
+ * or through the comment properties resource, read back by "Get comments by IDs" with `expand=properties`); a
+ * workflow with transitions;
  * "find users with permissions", `mypermissions`, `myself`. Credentials are API tokens over Basic (`email:token`) or
  * bearer tokens; a wrong or missing one answers 401 with Jira's ErrorCollection. Each account's project permissions
  * apply as Jira applies them: an issue it may not browse answers 404, a comment without Add comments 403, and
- * transitions without Transition issues list empty. Failures are injectable (429 with Retry-After, 5xx, a stall).
+ * transitions without Transition issues list empty. Failures are injectable (429 with Retry-After, 5xx, a stall, a
+ * request served whose answer is lost).
  */
 export class FakeJira {
   readonly state = new FakeJiraState();
@@ -54,6 +68,7 @@ export class FakeJira {
   private server: Server | undefined;
   private limits: (RateLimit & { times: number })[] = [];
   private outages: (Outage & { times: number })[] = [];
+  private lostAnswers: (LostAnswer & { times: number })[] = [];
   private readonly stalled = new Set<() => void>();
   private readonly now: () => number;
   private readonly commentPageLimit: number;
@@ -72,9 +87,10 @@ export class FakeJira {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
-    app.use(this.authenticate, this.rateLimited, this.unavailable);
+    app.use(this.authenticate, this.rateLimited, this.unavailable, this.answerLost);
     app.use(express.raw({ type: () => true, limit: '5mb' }));
     app.use(issueRoutes(this.state, { baseUrl: () => this.url, now: this.now, commentPageLimit: this.commentPageLimit }));
+    app.use(commentRoutes(this.state, () => this.url));
     app.use(userRoutes(this.state, () => this.url));
     // Jersey's answer for a path no resource serves.
     app.use((req, res) => void res.status(404).json({ message: `null for uri: ${this.url}${req.originalUrl}`, 'status-code': 404 }));
@@ -180,6 +196,11 @@ export class FakeJira {
     this.outages.push({ times: 1, ...outage });
   }
 
+  /** The next matching request (e.g. `POST` of a comment) is done, and its answer dropped. */
+  loseAnswerNext(lost: LostAnswer): void {
+    this.lostAnswers.push({ times: 1, ...lost, method: lost.method.toUpperCase() });
+  }
+
   private issueOf(key: string): FakeJiraIssue {
     const issue = this.state.issue(key);
     if (!issue) throw new Error(`fake Jira: no issue ${key}`);
@@ -224,6 +245,23 @@ export class FakeJira {
       'RateLimit-Reason': 'jira-quota-tenant-based',
     });
     fail(res, 429, ['Rate limit exceeded.']);
+  };
+
+  private readonly answerLost: RequestHandler = (req, res, next) => {
+    const lost = this.lostAnswers.find((l) => l.times > 0 && l.method === req.method && l.pathPattern.test(req.path));
+    if (!lost) return next();
+    lost.times -= 1;
+    this.lostAnswers = this.lostAnswers.filter((l) => l.times > 0);
+    // The route runs as usual; where its answer would be written, the connection is cut instead.
+    res.writeHead = (() => {
+      res.socket?.destroy();
+      return res;
+    }) as typeof res.writeHead;
+    res.end = (() => {
+      res.socket?.destroy();
+      return res;
+    }) as typeof res.end;
+    next();
   };
 
   private readonly unavailable: RequestHandler = (req, res, next) => {

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { adfProblem, fail, ISSUE_NOT_FOUND, jsonBody } from './respond.js';
+import { adfProblem, fail, ISSUE_NOT_FOUND, jsonBody, propertiesProblem } from './respond.js';
 import { serializeComment, serializeIssue, serializeStatus } from './serialize.js';
 import type { FakeJiraIssue, FakeJiraState, FakeJiraUser } from './state.js';
 import { transitionsFrom } from './workflow.js';
@@ -63,7 +63,10 @@ export function issueRoutes(state: FakeJiraState, options: IssueRouteOptions): R
     if (!body) return fail(res, 400, ['Unexpected character in the request body: it is not JSON.']);
     const problem = adfProblem(body.body);
     if (problem) return problem.field ? fail(res, 400, [], { [problem.field]: problem.message }) : fail(res, 400, [problem.message]);
-    const comment = { id: state.id(), issueId: issue.id, authorId: caller.accountId, body: body.body, created: options.now() };
+    const badProperties = propertiesProblem(body.properties);
+    if (badProperties) return fail(res, 400, [badProperties]);
+    const properties = new Map(((body.properties ?? []) as { key: string; value: unknown }[]).map(({ key, value }) => [key, value]));
+    const comment = { id: state.id(), issueId: issue.id, authorId: caller.accountId, body: body.body, created: options.now(), ...(properties.size > 0 ? { properties } : {}) };
     state.comments.push(comment);
     issue.updated = comment.created;
     res.status(201).json(serializeComment(options.baseUrl(), state, issue, comment));

@@ -57,3 +57,19 @@ export function adfProblem(value: unknown): { field?: string; message: string } 
   }
   return texts === 0 ? { field: 'comment', message: 'Comment body can not be empty!' } : undefined;
 }
+
+/** Jira's bounds on an entity property: a key of 1–255 characters, a JSON value of at most 32,768 bytes. */
+export const PROPERTY_KEY_MAX = 255;
+export const PROPERTY_VALUE_MAX_BYTES = 32_768;
+
+/** Why Jira would refuse `properties` of a comment being created (`[{ key, value }]`), or undefined. */
+export function propertiesProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return 'properties must be a list of { key, value }.';
+  for (const entry of value as unknown[]) {
+    const { key, value: json } = (entry ?? {}) as { key?: unknown; value?: unknown };
+    if (typeof key !== 'string' || key === '' || key.length > PROPERTY_KEY_MAX) return `The property key must be between 1 and ${PROPERTY_KEY_MAX} characters.`;
+    if (json === undefined || Buffer.byteLength(JSON.stringify(json)) > PROPERTY_VALUE_MAX_BYTES) return `The property value must be JSON of at most ${PROPERTY_VALUE_MAX_BYTES} bytes.`;
+  }
+  return undefined;
+}

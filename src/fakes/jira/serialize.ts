@@ -103,9 +103,11 @@ export function serializeIssue(base: string, state: FakeJiraState, issue: FakeJi
   return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${base}/rest/api/3/issue/${issue.id}`, key: issue.key, fields: picked };
 }
 
-export function serializeComment(base: string, state: FakeJiraState, issue: FakeJiraIssue, comment: FakeJiraComment) {
+/** A comment as Jira writes it; with `expand=properties` (where the endpoint offers it), its entity properties too. */
+export function serializeComment(base: string, state: FakeJiraState, issue: FakeJiraIssue, comment: FakeJiraComment, expand = '') {
   const author = state.users.get(comment.authorId);
   const user = author ? serializeUser(base, author) : undefined;
+  const withProperties = expand.split(',').map((item) => item.trim()).includes('properties');
   return {
     self: `${base}/rest/api/3/issue/${issue.id}/comment/${comment.id}`,
     id: comment.id,
@@ -114,5 +116,6 @@ export function serializeComment(base: string, state: FakeJiraState, issue: Fake
     created: jiraTime(comment.created),
     updated: jiraTime(comment.created),
     jsdPublic: true,
+    ...(withProperties ? { properties: [...(comment.properties ?? new Map<string, unknown>())].map(([key, value]) => ({ key, value })) } : {}),
   };
 }

@@ -76,6 +76,8 @@ export interface FakeJiraComment {
   body: unknown;
   /** Milliseconds since the epoch. */
   created: number;
+  /** Its entity properties (set on create, or `PUT /comment/{id}/properties/{key}`): key → JSON value. */
+  properties?: Map<string, unknown>;
 }
 
 /** A transition made through the API, for assertions. */
@@ -121,6 +123,13 @@ export class FakeJiraState {
   /** The issue's comments in creation order. */
   commentsOf(issueId: string): FakeJiraComment[] {
     return this.comments.filter((comment) => comment.issueId === issueId).sort((a, b) => a.created - b.created || Number(a.id) - Number(b.id));
+  }
+
+  /** A comment by id, with its issue. */
+  comment(id: string): { comment: FakeJiraComment; issue: FakeJiraIssue } | undefined {
+    const comment = this.comments.find((candidate) => candidate.id === id);
+    const issue = comment && [...this.issues.values()].find((candidate) => candidate.id === comment.issueId);
+    return comment && issue ? { comment, issue } : undefined;
   }
 
   linksOf(key: string): FakeJiraLink[] {
