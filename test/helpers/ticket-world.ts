@@ -25,6 +25,7 @@ import type { FakeJiraUser } from '../../src/fakes/jira/state.js';
 import { DEFAULT_WORKFLOW } from '../../src/fakes/jira/workflow.js';
 import { registerSearchAttributes } from '../../src/workers/register-search-attributes.js';
 import type { ticketWorkflow } from '../../src/workflows/ticket.js';
+import type { TicketTiming } from '../../src/workflows/ticket/timing.js';
 import { ticketStatusQuery, type TicketStatus } from '../../src/workflows/ticket-definitions.js';
 import { buggyProject, CART_FIX, CART_PATH, SPARSE_TEST, SPARSE_TEST_PATH } from './buggy-project.js';
 import { E2E_GITLAB_TOKEN, E2E_MODEL_KEY } from './e2e-world.js';
@@ -94,6 +95,10 @@ export interface TicketWorld {
   head(branch: string): Promise<string>;
   show(ref: string, path: string): Promise<string>;
   changedFiles(branch: string): Promise<string[]>;
+  /** How the implementer works from now on (the world starts `as-planned`). */
+  implementAs(next: ImplementerScript): void;
+  /** The ticket's workflow started as the webhook starts it (in Ready for Dev), with shorter waits than people's. */
+  startWithTiming(ticket: Ticket, timing: Partial<TicketTiming>): Promise<void>;
   /** CI: the first pipeline read (the merge stage's) finds the branch head's pipeline passed. */
   passPipelineOnFirstRead(branch: string): void;
   /** The main and agent workers (and the webhook app) stopped, and new ones started on the same task queues. */
@@ -110,8 +115,24 @@ const statusId = (name: string) => {
   return found.id;
 };
 
+/**
+ * How the scripted implementer works: `as-planned` (the test, the fix, tests pass); `outside-plan` (that, and a line
+ * added to README.md, which no plan lists); `failing-tests` (the test without the fix: `test` fails, submitted anyway).
+ */
+export type ImplementerScript = 'as-planned' | 'outside-plan' | 'failing-tests';
+
+function implementerSteps(script: ImplementerScript): ScriptedReply[] {
+  const writeTest: ScriptedReply = { content: [text('Writing the test of a sparse cart first.'), toolUse('write_file', { path: SPARSE_TEST_PATH, content: SPARSE_TEST }), toolUse('run_command', { name: 'test' })] };
+  const fix: ScriptedReply = { content: [toolUse('replace_in_file', { path: CART_PATH, old_text: CART_FIX.from, new_text: CART_FIX.to })] };
+  const runTests: ScriptedReply = { content: [toolUse('run_command', { name: 'test' })] };
+  const submit: ScriptedReply = { content: [toolUse('submit_work', { summary: 'total() skips holes now; a new test covers a sparse cart and the tests pass.', commit_message: 'Skip holes in a sparse cart\n\ntotal() read price of undefined.' })] };
+  if (script === 'failing-tests') return [writeTest, runTests, submit];
+  if (script === 'outside-plan') return [writeTest, fix, { content: [toolUse('replace_in_file', { path: 'README.md', old_text: '# cart', new_text: '# cart\n\nSparse carts are supported.' })] }, runTests, submit];
+  return [writeTest, fix, runTests, submit];
+}
+
 /** The planner (submit_plan offered) and the implementer (submit_work): stateless, by the turns of the conversation. */
-function ticketBrain(request: MessagesRequest): ScriptedReply {
+function ticketBrain(request: MessagesRequest, script: ImplementerScript): ScriptedReply {
   const tools = new Set((request.tools ?? []).map((tool) => tool.name));
   const turns = request.messages.filter((message) => message.role === 'assistant').length;
   const brief = textOf(request.messages[0]?.content ?? '');
@@ -135,12 +156,7 @@ function ticketBrain(request: MessagesRequest): ScriptedReply {
     };
   }
   if (tools.has('submit_work')) {
-    const steps: ScriptedReply[] = [
-      { content: [text('Writing the test of a sparse cart first.'), toolUse('write_file', { path: SPARSE_TEST_PATH, content: SPARSE_TEST }), toolUse('run_command', { name: 'test' })] },
-      { content: [toolUse('replace_in_file', { path: CART_PATH, old_text: CART_FIX.from, new_text: CART_FIX.to })] },
-      { content: [toolUse('run_command', { name: 'test' })] },
-      { content: [toolUse('submit_work', { summary: 'total() skips holes now; a new test covers a sparse cart and the tests pass.', commit_message: 'Skip holes in a sparse cart\n\ntotal() read price of undefined.' })] },
-    ];
+    const steps = implementerSteps(script);
     return steps[Math.min(turns, steps.length - 1)] ?? { content: [text('Done.')] };
   }
   return { error: { status: 400, type: 'invalid_request_error', message: `ticket world: an unexpected role (tools ${[...tools].join(', ')})` } };
@@ -190,7 +206,8 @@ export async function startTicketWorld(): Promise<TicketWorld> {
   const git = (...args: string[]) => run('git', args, { cwd: bare, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }).then(({ stdout }) => stdout.trim());
   const head = (branch: string) => git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}`).catch(() => '');
 
-  const model = new FakeAnthropic({ apiKey: E2E_MODEL_KEY, brain: ticketBrain });
+  let script: ImplementerScript = 'as-planned';
+  const model = new FakeAnthropic({ apiKey: E2E_MODEL_KEY, brain: (request) => ticketBrain(request, script) });
   await model.start();
   const vars: Record<string, string> = {
     GITLAB_URL: gitlab.url,
@@ -272,6 +289,17 @@ export async function startTicketWorld(): Promise<TicketWorld> {
     head,
     show: (ref, path) => git('show', `${ref}:${path}`),
     changedFiles: async (branch) => (await git('diff', '--name-only', `main...${branch}`)).split('\n').filter(Boolean).sort(),
+    implementAs(next) {
+      script = next;
+    },
+    async startWithTiming(ticket, timing) {
+      jira.setStatus(ticket.key, 'Ready for Dev');
+      await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+        taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+        workflowId: ticket.workflowId,
+        args: [{ subject: { kind: 'jira-ticket', key: ticket.key }, timing }],
+      });
+    },
     passPipelineOnFirstRead(branch) {
       gitlab.beforeNext({
         method: 'GET',
