@@ -70,6 +70,14 @@ export const Config = z
     COMMANDS_FROM_BOTS: bool.default(false),
     /** The access `approve` and `reject` need (GitHub's names; GitLab: maintain = Maintainer, admin = Owner). */
     COMMAND_APPROVE_ACCESS: z.enum(['write', 'maintain', 'admin']).default('maintain'),
+    /**
+     * Per person per hour, across every change of a forge (Redis; each change's own limits apply as well): answers
+     * (explain, suggest, replies to findings) and reviews on request. Operators and maintainers count like anyone.
+     */
+    COMMAND_ANSWERS_PER_PERSON_PER_HOUR: positiveInt.default(20),
+    COMMAND_REVIEWS_PER_PERSON_PER_HOUR: positiveInt.default(10),
+    /** People those two limits do not count, by forge user id (never by name): `gitlab:12,github:345`. */
+    COMMAND_LIMITS_EXEMPT: csv.pipe(z.array(z.string().regex(/^(gitlab|github):[1-9]\d{0,15}$/, 'a list of <forge>:<user id>, e.g. gitlab:12,github:345'))).optional(),
     /** forgebot's own user id on each forge: its own comments never command it (by id, never by name). */
     FORGEBOT_GITLAB_USER_ID: positiveInt.optional(),
     FORGEBOT_GITHUB_USER_ID: positiveInt.optional(),
@@ -120,6 +128,8 @@ export const Config = z
     SENTRY_GATE_REMINDER_HOURS: z.coerce.number().positive().default(48),
     /** How often a waiting fix reads its change's state and pipeline. */
     SENTRY_POLL_INTERVAL_SECONDS: positiveInt.default(300),
+    /** How often a ticket's run reads its change's pipeline (and state) while it waits for it (read at each wait). */
+    JIRA_PIPELINE_POLL_SECONDS: positiveInt.default(60),
     /** Jira (src/webhooks/jira/): the webhook's secret (comma-separated during a rotation); unset, `/webhook/jira` is not mounted. */
     JIRA_WEBHOOK_SECRET: csv.optional(),
     /** The status whose entry starts a ticket's work (and whose exit stops it): its id or its name (any case). */

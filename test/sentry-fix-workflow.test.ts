@@ -1,6 +1,7 @@
 // The sentry-fix workflow on a real Temporal dev server, with in-test fakes of its activities' contracts
 // (test/replay/sentry-world.ts): from the trigger to the draft change and the merge gate, and every way it ends.
 import { after, before, describe, test } from 'node:test';
+import { userInfo } from 'node:os';
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -72,7 +73,7 @@ describe('sentry-fix workflow', () => {
       assert.deepEqual(final.gates.map((gate) => gate.gate), ['mapping', 'error-type', 'in-app-frame', 'frame-in-repository', 'event-count', 'user-count', 'open-fix-change', 'test-command', 'daily-cap', 'confidence', 'scope', 'test-proof']);
       assert.deepEqual(final.earlierAttempt, { webUrl: 'https://forge.test/mr/3', outcome: 'merged' });
       assert.equal(final.decisions.length, 1);
-      assert.deepEqual(final.decisions[0]?.by, { name: 'alice', source: 'cli' });
+      assert.deepEqual(final.decisions[0]?.by, { name: 'alice', source: 'cli', login: userInfo().username });
       assert.equal(final.usage?.turns, 4);
       assert.equal(final.costUsd?.toFixed(2), '0.03');
       assert.equal(final.openGate, undefined);

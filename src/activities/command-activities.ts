@@ -12,15 +12,18 @@ import type { GateDecision } from '../workflows/sentry-fix-definitions.js';
 import type { ClaimCheckStore } from './claim-check/claim-check-store.js';
 import { answerInThread } from './commands/answer-in-thread.js';
 import { commandAccess, type CommandAccess } from './commands/command-access.js';
+import type { CommandBudget, CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
 import { renderCommandAnswer, type CommandAnswer, type DecisionForwarded } from './commands/command-answer.js';
 import { forwardDecision } from './commands/forward-decision.js';
 import { postAnswer } from './commands/post-answer.js';
 import { prepareAnswer } from './commands/prepare-answer.js';
 import { withTypedFailures } from './failures.js';
+import { countRateLimited } from '../workers/metrics/command-metrics.js';
 import type { Conversation, Forge, People, RepositoryReader } from './forge.js';
 import type { ForgeRegistry } from './forge-activities.js';
 
 export type { CommandAccess } from './commands/command-access.js';
+export type { CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
 export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome } from './commands/command-answer.js';
 
 /** A decision from a comment: the gate is the one the owning workflow waits at (forwardDecision asks it). */
@@ -66,6 +69,11 @@ export interface CommandActivities {
   forwardDecision(ref: ChangeRef, decision: CommentDecision, noteId: string): Promise<DecisionForwarded>;
   /** A review request from the change as the forge has it now (a command before any revision reached the workflow). */
   describeChangeForReview(ref: ChangeRef): Promise<ReviewRequest>;
+  /**
+   * Counts a token-costing command against its author's hourly budget across every change of the forge (Redis), or
+   * says the budget is spent. Idempotent per command; allowed unchecked when Redis cannot be asked (fail open).
+   */
+  claimCommandBudget(claim: CommandBudgetClaim): Promise<CommandBudgetVerdict>;
 }
 
 type CommandForge = Forge & Pick<Conversation, 'replyInThread' | 'addReaction'> & People & Pick<RepositoryReader, 'postNote'>;
@@ -83,6 +91,8 @@ export function createCommandActivities(deps: {
   trigger?: string;
   /** COMMAND_APPROVE_ACCESS: the access approve/reject need (default `maintain`). */
   approveAccess?: AccessLevel;
+  /** The per-person budgets across changes (absent: none, only each workflow's own limits). */
+  budget?: CommandBudget;
 }): CommandActivities {
   const trigger = deps.trigger ?? DEFAULT_COMMAND_TRIGGER;
   const approveAccess = deps.approveAccess ?? 'maintain';
@@ -112,10 +122,18 @@ export function createCommandActivities(deps: {
     },
 
     async answerCommand(ref, command, answer) {
-      return withTypedFailures(() => {
+      return withTypedFailures(async () => {
         const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: verbOf(command) });
-        return answerInThread(forgeFor(ref), ref, command, body);
+        const posted = await answerInThread(forgeFor(ref), ref, command, body);
+        // Counted once said in the thread (a retry after a lost reply may count it twice: rare, and on the safe side).
+        if (answer.kind === 'rate-limited') countRateLimited(answer.scope, answer.what ?? 'reviews');
+        return posted;
       });
+    },
+
+    async claimCommandBudget(claim) {
+      if (!deps.budget) return { allowed: true };
+      return deps.budget.claim(claim);
     },
 
     async forwardDecision(ref, decision, noteId) {

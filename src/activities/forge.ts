@@ -1,5 +1,6 @@
 import type { AccessLevel } from '../domain/access-level.js';
 import type { ChangeRef, RepositoryRef } from '../domain/change-ref.js';
+import type { ChangeContributors } from '../domain/change-contributors.js';
 import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import type { DiffPosition } from '../domain/diff-position.js';
 import type { FileChange } from '../domain/file-change.js';
@@ -169,6 +170,15 @@ export interface People {
   accessLevel(repo: RepositoryRef, user: { id?: number; login?: string }): Promise<AccessLevel>;
 }
 
+/** Who worked on a change: what a merge gate needs so that the people approving it are not its authors. */
+export interface ContributorReader {
+  /**
+   * The change's opener and the authors and committers of its commits, forgebot's own account excluded (by account,
+   * never by name), each mapped to a forge account where the API allows. At most MAX_CONTRIBUTORS people.
+   */
+  changeContributors(ref: ChangeRef): Promise<ChangeContributors>;
+}
+
 /** A change whose source is a given branch, as the forge lists it. */
 export interface BranchChange {
   ref: ChangeRef;
@@ -204,10 +214,10 @@ export interface RepositoryReader {
  * What forgebot needs from a code forge, by capability. One implementation per forge (GitLab, GitHub).
  * Implementations throw `ForgeError` so that activities can tell permanent failures from transient ones.
  */
-export interface Forge extends ChangeReader, ReviewPublisher, Partial<ChangeAuthor>, Partial<Conversation>, Partial<People>, Partial<RepositoryReader> {}
+export interface Forge extends ChangeReader, ReviewPublisher, Partial<ChangeAuthor>, Partial<Conversation>, Partial<People>, Partial<RepositoryReader>, Partial<ContributorReader> {}
 
 /** A forge with every capability. */
-export type FullForge = Forge & ChangeAuthor & Conversation & People & RepositoryReader;
+export type FullForge = Forge & ChangeAuthor & Conversation & People & RepositoryReader & ContributorReader;
 
 export type ForgeErrorCode =
   | 'ERR_FORGE_NOT_FOUND' // unknown project or change: permanent

@@ -4,9 +4,12 @@ import type { WorkerAudit } from '../audit/wiring.js';
 import type { Config } from '../config.js';
 import { createAuthorActivities, type AuthorActivities } from '../activities/author-activities.js';
 import type { ClaimCheckStore } from '../activities/claim-check/claim-check-store.js';
+import { createContributorActivities, type ContributorActivities } from '../activities/contributor-activities.js';
 import { createForgeActivities, type ForgeActivities, type ForgeRegistry } from '../activities/forge-activities.js';
 import { createFindingOutcomeActivities, type FindingOutcomeActivities } from '../activities/finding-outcomes/finding-outcome-activities.js';
 import { createNoMemoryStore } from '../audit/memory/review-memory-store.js';
+import { createNoAuditStore } from '../audit/audit-store.js';
+import { createGateAuditActivities, type GateAuditActivities } from '../audit/gate-decision-activities.js';
 import { createRepositoryActivities } from '../activities/repository-activities.js';
 import { createRunSettingsActivities, type RunSettingsActivities } from '../activities/run-settings-activities.js';
 import { createAttemptCountActivities } from '../activities/sentry/attempt-count-activities.js';
@@ -17,6 +20,7 @@ import { runSettings } from './review-settings.js';
 import { sentryApiActivities, sentryClientFromConfig, sentryFixSettings } from './sentry-fix-wiring.js';
 import { workflowBundle } from './workflow-source.js';
 import { createCommandActivities, type CommandActivities } from '../activities/command-activities.js';
+import type { CommandBudget } from '../activities/commands/command-budget.js';
 import type { JiraApi } from '../activities/jira/jira-api.js';
 import type { TicketActivities } from '../activities/jira/ticket-contracts.js';
 import { jiraClientFromConfig, ticketActivities } from './ticket-wiring.js';
@@ -39,6 +43,8 @@ export async function createMainWorker(deps: {
   jira?: JiraApi;
   /** The audit trail: its interceptor records what the activities did (absent: none). */
   audit?: WorkerAudit;
+  /** Per-person limits of token-costing commands across changes (command-budget-wiring.ts; absent: each change's own only). */
+  commandBudget?: CommandBudget;
 }): Promise<Worker> {
   const { config, forges, claims } = deps;
   // The daily cap of fix attempts counts workflows through visibility: a client on the worker's own connection.
@@ -51,12 +57,14 @@ export async function createMainWorker(deps: {
     ...createAuthorActivities({ forges, claims }),
     ...createRunSettingsActivities(runSettings(config)),
     ...createRepositoryActivities({ forges }),
+    ...createContributorActivities({ forges }),
     ...createSentrySettingsActivities(sentryFixSettings(config)),
     ...createAttemptCountActivities({ client }),
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
-    ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS }),
+    ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS, ...(deps.commandBudget ? { budget: deps.commandBudget } : {}) }),
     ...ticketActivities(config, { forges, claims }, deps.jira ?? jiraClientFromConfig(config)),
-  } satisfies ForgeActivities & FindingOutcomeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities;
+    ...createGateAuditActivities({ store: deps.audit?.store ?? createNoAuditStore() }),
+  } satisfies GateAuditActivities & ForgeActivities & FindingOutcomeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities & ContributorActivities;
   return Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,

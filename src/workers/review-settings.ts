@@ -11,6 +11,7 @@ export function runSettings(config: Config): RunSettings {
     agentTimeoutMs: config.AGENT_TIMEOUT_SECONDS * 1000,
     agentHeartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT_SECONDS * 1000,
     reviewsPerRun: config.REVIEWS_PER_RUN,
+    ticketPipelinePollMs: config.JIRA_PIPELINE_POLL_SECONDS * 1000,
   };
 }
 

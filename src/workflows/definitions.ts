@@ -124,6 +124,8 @@ export interface RunSettings {
   agentHeartbeatTimeoutMs?: number;
   /** Continue-as-new after this many reviews, to keep history bounded. */
   reviewsPerRun: number;
+  /** JIRA_PIPELINE_POLL_SECONDS: a ticket's run reads its change's pipeline this often. Absent (an older worker): 60 s. */
+  ticketPipelinePollMs?: number;
 }
 
 /** @deprecated the old name of RunSettings. */

@@ -27,6 +27,8 @@ export interface Decider {
   userId?: number | string;
   /** A link to the note the command came from. */
   noteUrl?: string;
+  /** The CLI operator's own login, beside the name they decide as (`--as`): for the audit trail. */
+  login?: string;
 }
 
 /** A person's decision at a gate, sent as the `decide` Update. */

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Redis } from 'ioredis';
-import { FakeAnthropic } from '../../src/fakes/anthropic/fake-anthropic.js';
+import { FakeAnthropic, type Brain } from '../../src/fakes/anthropic/fake-anthropic.js';
 import { FakeGitLab } from '../../src/fakes/gitlab/fake-gitlab.js';
 import type { NewMergeRequest } from '../../src/fakes/gitlab/state.js';
 import { registerSearchAttributes } from '../../src/workers/register-search-attributes.js';
@@ -33,6 +33,8 @@ export async function startWorld(options: {
   /** More configuration (e.g. SANDBOX=kubernetes), and how the stack runs its agent worker. */
   vars?: Record<string, string>;
   stackOptions?: StackOptions;
+  /** Answers what the model's script does not (a test that answers each specialist by its request). */
+  brain?: Brain;
 }): Promise<World> {
   const env = await startTemporal();
   await registerSearchAttributes(env.connection, 'default');
@@ -41,7 +43,7 @@ export async function startWorld(options: {
   await gitlab.start();
   gitlab.addProject({ id: options.project.id, pathWithNamespace: options.project.path, repoDir: options.project.repoDir });
   await gitlab.addMergeRequest({ projectId: options.project.id, ...options.mergeRequest });
-  const model = new FakeAnthropic({ apiKey: E2E_MODEL_KEY });
+  const model = new FakeAnthropic({ apiKey: E2E_MODEL_KEY, ...(options.brain ? { brain: options.brain } : {}) });
   await model.start();
   const stack = await startForgebot(env, redis, {
     GITLAB_URL: gitlab.url,

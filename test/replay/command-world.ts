@@ -89,6 +89,9 @@ export class CommandFakes {
   dispositions = new Map<string, FeedbackDisposition>();
   /** Notes the answerer's answer was posted to, in order. */
   posted: string[] = [];
+  /** Commands (note ids) whose author's budget across changes is spent; `budgetClaims`: every claim, in order. */
+  budgetRefused = new Set<string>();
+  budgetClaims: string[] = [];
 
   constructor(private readonly world: World) {}
 
@@ -138,6 +141,11 @@ export class CommandFakes {
         this.posted.push(noteId);
         const disposition = this.dispositions.get(noteId);
         return { id: `answer-${this.posted.length}`, ...(disposition ? { disposition } : {}) };
+      },
+      claimCommandBudget: async (claim) => {
+        const noteId = claim.commandId.replace(/^[^:]*:/, '');
+        this.budgetClaims.push(noteId);
+        return this.budgetRefused.has(noteId) ? { allowed: false, limit: 20, windowMinutes: 60, retryInMs: 25 * 60_000 } : { allowed: true };
       },
     };
   }

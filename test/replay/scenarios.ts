@@ -7,6 +7,7 @@ import { cancelReviewSignal, changeClosedSignal, threadReplySignal, type ReviewS
 import type { ChangeCommand, ThreadReply } from '../../src/domain/change-command.js';
 import type { CommandFakes, Person } from './command-world.js';
 import { sha, type World } from './replay-world.js';
+import { personLimitScenarios } from './person-limit-scenarios.js';
 
 export type Handle = WorkflowHandle<typeof reviewWorkflow>;
 
@@ -245,4 +246,5 @@ export const scenarios: Record<string, Scenario> = {
       return { 'review-finding-outcomes': handle };
     },
   },
+  ...personLimitScenarios,
 };

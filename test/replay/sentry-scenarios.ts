@@ -5,6 +5,9 @@ import type { SentryFixOutcome } from '../../src/workflows/sentry-fix-definition
 import { decideUpdate, sentryFixStatusQuery, sentryIssueSettledSignal, sentryTriggerSignal } from '../../src/workflows/sentry-fix-definitions.js';
 import { until, type SentryFixHandle, type SentryWorld } from './sentry-world.js';
 
+/** The Update's refusal (its cause, the validator's reason) says the person worked on the change. */
+const workedOnIt = (error: unknown) => /worked on this change/.test((error as { cause?: { message?: string } }).cause?.message ?? '');
+
 export interface SentryScenario {
   outcome: SentryFixOutcome;
   /** Sets the world up before the trigger. */
@@ -33,6 +36,20 @@ export const sentryScenarios: Record<string, SentryScenario> = {
       await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'alice', source: 'cli' } }] });
       await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'bob', source: 'ui' } }] });
       assert.equal((await handle.result()).outcome, 'merged');
+    },
+  },
+  // (`audit-gate-decisions`) two approvals: the Temporal UI's, recorded as it comes (the gate waits on), then a forge
+  // comment's, forwarded by the review workflow (whose forwardDecision row records it): not recorded a second time.
+  'sentry-fix-audited-decisions': {
+    outcome: 'merged',
+    arrange: (world) => Object.assign(world.mapping, { mergeOnApprove: true, approvals: 2 }),
+    drive: async (handle, world) => {
+      await until('the merge gate is open', async () => (await status(handle)).openGate?.gate === 'merge');
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'bob', source: 'ui' } }], updateId: 'ui-approval' });
+      await until('the first approval is recorded', () => world.gateDecisions.length === 1);
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'maria', source: 'comment', accessLevel: 'maintainer', userId: 31 } }], updateId: 'comment:gitlab:9001' });
+      assert.equal((await handle.result()).outcome, 'merged');
+      assert.deepEqual(world.gateDecisions.map(({ key, decision }) => [key, decision.by.name, decision.by.source]), [['ui-approval', 'bob', 'ui']]);
     },
   },
   // No decision: the reminder note, then the expiry closes the change and deletes its branch.
@@ -68,5 +85,27 @@ export const sentryScenarios: Record<string, SentryScenario> = {
     outcome: 'gated',
     arrange: (world) => Object.assign(world.mapping, { minEvents: 1_000 }),
     drive: async (handle) => assert.equal((await handle.result()).outcome, 'gated'),
+  },
+  // (`contributors-cannot-approve`) two approvals needed: a person who worked on the change is refused (nothing in
+  // history), one who pushed during the wait too after the watch tick read them; a contributor's refusal, then two
+  // other people approve → ready.
+  'sentry-fix-contributor-refused': {
+    outcome: 'ready',
+    arrange: (world) => {
+      Object.assign(world.mapping, { approvals: 2 });
+      world.contributors = { people: [{ userId: 501, username: 'alice', names: ['Alice Smith'], emails: ['asmith@corp.test'], kinds: ['authored'] }], unmappedEmails: 0, truncated: false };
+    },
+    drive: async (handle, world) => {
+      await until('the merge gate is open', async () => (await status(handle)).openGate?.gate === 'merge');
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'alice', source: 'comment', userId: 501 } }] }), workedOnIt);
+      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] });
+      const reads = () => world.calls.filter((call) => call === 'changeContributors').length;
+      const seen = reads();
+      await until('the watch tick read them again', () => reads() >= seen + 2);
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'dave', source: 'cli' } }] }), workedOnIt);
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'bob', source: 'ui' } }] });
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'carol', source: 'cli' } }] });
+      assert.equal((await handle.result()).outcome, 'ready');
+    },
   },
 };

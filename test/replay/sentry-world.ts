@@ -10,11 +10,14 @@ import { Worker } from '@temporalio/worker';
 import type { AgentActivities, AgentAssignment } from '../../src/activities/agent-activities.js';
 import type { AnalysisDigest, WorkDigest } from '../../src/activities/agent-digest.js';
 import type { AuthorActivities, PublishWorkInput } from '../../src/activities/author-activities.js';
+import type { GateAuditActivities, GateDecisionToRecord } from '../../src/audit/gate-decision-activities.js';
+import type { ContributorActivities } from '../../src/activities/contributor-activities.js';
 import type { PipelineState } from '../../src/activities/forge.js';
 import type { ChangeState, ForgeActivities } from '../../src/activities/forge-activities.js';
 import { createAttemptCountActivities } from '../../src/activities/sentry/attempt-count-activities.js';
 import type { FixChangeLookup, PrepareFixDescriptionInput, RepositoryActivities, SentryActivities, SentryReport } from '../../src/activities/sentry/contracts.js';
 import { createSentrySettingsActivities, type SentryFixSettingsSource } from '../../src/activities/sentry/settings-activities.js';
+import type { ChangeContributors } from '../../src/domain/change-contributors.js';
 import type { ClaimRef } from '../../src/domain/claim-ref.js';
 import { parseRepoSettings, type ParsedRepoSettings } from '../../src/domain/review-settings.js';
 import type { SentryEvidence } from '../../src/domain/sentry/evidence.js';
@@ -29,7 +32,7 @@ export const sha = (n: number) => n.toString(16).padStart(40, 'c');
 export const claim = (kind: string, n = 0): ClaimRef => ({ store: 'file', key: `${kind}.${n.toString(16).padStart(64, '0')}`, sha256: n.toString(16).padStart(64, '0'), bytes: 10 });
 const usage = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, turns: 2 };
 
-export type SentryMainActivities = SentryActivities & RepositoryActivities & { countFixAttemptsToday(path: string): Promise<number> } & Pick<ForgeActivities, 'readChangeState'> & AuthorActivities;
+export type SentryMainActivities = SentryActivities & RepositoryActivities & { countFixAttemptsToday(path: string): Promise<number> } & Pick<ForgeActivities, 'readChangeState'> & AuthorActivities & ContributorActivities & GateAuditActivities;
 
 /** Fails the activity for good, as a forge refusing a token does (no retries: tests stay fast). */
 export const permanent = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -61,6 +64,10 @@ export class SentryWorld {
   /** What Sentry's API says of the issue's status when the workflow checks a settled signal. */
   sentryStatus = 'resolved';
   changeState: ChangeState['state'] = 'opened';
+  /** Who the forge says worked on the change (changeContributors answers it as it is at each call). */
+  contributors: ChangeContributors = { people: [], unmappedEmails: 0, truncated: false };
+  /** The gate decisions the workflow recorded for the audit trail (recordGateDecisions: not in `calls`). */
+  gateDecisions: GateDecisionToRecord[] = [];
   /** Activities that fail for good, by name. */
   failing = new Map<string, ApplicationFailure>();
   settings: SentryFixSettingsSource;
@@ -130,6 +137,10 @@ export class SentryWorld {
     const count = createAttemptCountActivities({ client });
     const ref = (number: number) => ({ forge: this.mapping.forge, projectId: this.mapping.projectId, projectPath: this.mapping.projectPath, number });
     return {
+      recordGateDecisions: async ({ decisions }) => {
+        this.gateDecisions.push(...decisions);
+        return { written: decisions.length };
+      },
       readSentryFixSettings: async (org, project) => {
         this.call('readSentryFixSettings');
         return settings.readSentryFixSettings(org, project);
@@ -180,6 +191,10 @@ export class SentryWorld {
       readChangeState: async () => {
         this.call('readChangeState');
         return this.changeState;
+      },
+      changeContributors: async () => {
+        this.call('changeContributors');
+        return structuredClone(this.contributors);
       },
       publishWork: async (input) => {
         this.call('publishWork');

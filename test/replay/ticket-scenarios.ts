@@ -6,6 +6,9 @@ import { ticketStatusQuery, ticketWithdrawnSignal, type TicketOutcome } from '..
 import type { TicketTiming } from '../../src/workflows/ticket/timing.js';
 import { alice, mallory, TEST_TIMING, until, type TicketHandle, type TicketWorld } from './ticket-world.js';
 
+/** The Update's refusal (its cause, the validator's reason) says the person worked on the change. */
+const workedOnIt = (error: unknown) => /worked on this change/.test((error as { cause?: { message?: string } }).cause?.message ?? '');
+
 export interface TicketScenario {
   outcome: TicketOutcome;
   timing?: Partial<TicketTiming>;
@@ -88,6 +91,63 @@ export const ticketScenarios: Record<string, TicketScenario> = {
       await atGate(handle, 'merge');
       await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')] });
       assert.equal((await handle.result()).outcome, 'merged');
+    },
+  },
+  // (`ticket-pipeline-poll-setting`) no poll interval in the input: the pipeline is read at the worker's
+  // JIRA_PIPELINE_POLL_SECONDS (readRunSettings when the wait starts), polled running → success; the merge approved.
+  'ticket-pipeline-poll-setting': {
+    outcome: 'ready',
+    timing: { answerExpiryMs: 60_000, planGateExpiryMs: 60_000, planReminderMs: 30_000, mergeGateExpiryMs: 60_000, mergeReminderMs: 30_000 },
+    arrange: (world) => {
+      world.runSettings.ticketPipelinePollMs = 300;
+      world.pipeline = 'running';
+    },
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve', { planVersion: 1 })] });
+      await until('the pipeline runs', async () => (await status(handle)).pipeline?.state === 'running');
+      world.pipeline = 'success';
+      await atGate(handle, 'merge');
+      await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')] });
+      assert.equal((await handle.result()).outcome, 'ready');
+    },
+  },
+  // (`audit-gate-decisions`) the plan approved by a Jira comment, the merge in the Temporal UI (an Update with its
+  // own id): each decision recorded once for the audit trail, keyed by the Update's id or its place, before it acts.
+  'ticket-audited-decisions': {
+    outcome: 'merged',
+    arrange: (world) => Object.assign(world.mapping, { mergeOnApprove: true }),
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      await world.comment(handle, alice, 'approve', 'approve');
+      await atGate(handle, 'merge');
+      assert.deepEqual(world.gateDecisions.map(({ key, decision }) => [key, decision.gate, decision.by.source, decision.by.accessLevel, decision.planVersion]), [['gate-decision:0', 'plan', 'comment', 'TRANSITION_ISSUES', 1]]);
+      await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')], updateId: 'ui-merge-approval' });
+      assert.equal((await handle.result()).outcome, 'merged');
+      assert.deepEqual(world.gateDecisions.map(({ key }) => key), ['gate-decision:0', 'ui-merge-approval']);
+    },
+  },
+  // (`contributors-cannot-approve`) two approvals needed at the merge gate: a person who worked on the change is
+  // refused (nothing in history), one who pushed during the wait too after the watch tick; two others approve → ready.
+  'ticket-contributor-refused': {
+    outcome: 'ready',
+    arrange: (world) => {
+      Object.assign(world.mapping, { approvals: 2 });
+      world.contributors = { people: [{ userId: 501, username: 'alice', names: ['Alice Smith'], emails: ['asmith@corp.test'], kinds: ['authored'] }], unmappedEmails: 0, truncated: false };
+    },
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve')] });
+      await atGate(handle, 'merge');
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'Alice Smith', source: 'ui' } }] }), workedOnIt);
+      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] });
+      const reads = () => world.calls.filter((call) => call === 'changeContributors').length;
+      const seen = reads();
+      await until('the watch tick read them again', () => reads() >= seen + 2);
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'dave', source: 'cli' } }] }), workedOnIt);
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'maria', source: 'ui' } }] });
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'nina', source: 'cli' } }] });
+      assert.equal((await handle.result()).outcome, 'ready');
     },
   },
 };

@@ -14,6 +14,8 @@ import type { ChangeState } from '../../src/activities/forge-activities.js';
 import type { TicketActivities, TicketCommentRead, TicketDigest, TicketNote } from '../../src/activities/jira/ticket-contracts.js';
 import type { RepositoryActivities } from '../../src/activities/sentry/contracts.js';
 import type { ChangeRef, RepositoryRef } from '../../src/domain/change-ref.js';
+import type { GateAuditActivities, GateDecisionToRecord } from '../../src/audit/gate-decision-activities.js';
+import type { ChangeContributors } from '../../src/domain/change-contributors.js';
 import type { ClaimRef } from '../../src/domain/claim-ref.js';
 import { JiraRepositoryMapping } from '../../src/domain/jira/ticket-mapping.js';
 import type { JiraUser } from '../../src/domain/jira/ticket.js';
@@ -32,8 +34,10 @@ const usage = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWri
 export type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
 
 type Main = TicketActivities &
+  GateAuditActivities &
   Pick<RepositoryActivities, 'locateFiles' | 'readRepositorySettings' | 'readPipeline'> & {
     readChangeState(ref: ChangeRef): Promise<ChangeState['state']>;
+    changeContributors(ref: ChangeRef): Promise<ChangeContributors>;
     markWorkReady(ref: ChangeRef): Promise<void>;
     mergeWork(ref: ChangeRef, sha: string): Promise<{ mergeSha?: string }>;
     closeWorkChange(ref: ChangeRef): Promise<void>;
@@ -79,6 +83,10 @@ export class TicketWorld {
   hang: { role: 'planner' | 'implementer'; call: number } | undefined;
   pipeline: PipelineState = 'success';
   changeState: ChangeState['state'] = 'opened';
+  /** Who the forge says worked on the change (changeContributors answers it as it is at each call). */
+  contributors: ChangeContributors = { people: [], unmappedEmails: 0, truncated: false };
+  /** The gate decisions the workflow recorded for the audit trail (recordGateDecisions: not in `calls`). */
+  gateDecisions: GateDecisionToRecord[] = [];
   /** Branch heads a person moved (locateFiles answers them). */
   heads = new Map<string, string>();
   private nextCommentId = 10_000;
@@ -155,6 +163,10 @@ export class TicketWorld {
   main(): Main {
     return {
       readRunSettings: async () => this.runSettings,
+      recordGateDecisions: async ({ decisions }) => {
+        this.gateDecisions.push(...decisions);
+        return { written: decisions.length };
+      },
       readTicketForWork: async () => {
         this.call('readTicketForWork');
         if (this.gone) return { kind: 'gone' };
@@ -220,6 +232,10 @@ export class TicketWorld {
       readChangeState: async () => {
         this.call('readChangeState');
         return this.changeState;
+      },
+      changeContributors: async () => {
+        this.call('changeContributors');
+        return structuredClone(this.contributors);
       },
       markWorkReady: async (change) => {
         this.call('markWorkReady');

@@ -44,8 +44,11 @@ export type CommandAnswer =
   | { kind: 'paused'; already: boolean }
   /** `reviewing`: the newest revision, remembered while paused, is reviewed now. */
   | { kind: 'resumed'; already: boolean; reviewing?: string }
-  /** `what`: reviews on request (absent in older histories) or answers (explain, suggest, replies). */
-  | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number; what?: 'reviews' | 'answers' }
+  /**
+   * `what`: reviews on request (absent in older histories) or answers (explain, suggest, replies). `acrossChanges`:
+   * the person's budget across every change of the forge (Redis), not this change's own count.
+   */
+  | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number; what?: 'reviews' | 'answers'; acrossChanges?: true }
   | { kind: 'review-running'; sha: string }
   | { kind: 'review-done'; full: boolean; outcome: ReviewNowOutcome }
   | { kind: 'decision'; result: DecisionForwarded };
@@ -127,9 +130,10 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
     }
     case 'rate-limited': {
       const who = answer.scope === 'person' ? 'you asked for' : `this ${change} had`;
+      const where = answer.acrossChanges ? ` across all ${change}s` : '';
       const again = `Try again in about ${answer.retryInMinutes} minute${answer.retryInMinutes === 1 ? '' : 's'}`;
-      if (answer.what === 'answers') return `Not answered: ${who} ${answer.limit} answers (explain, suggest, replies to findings) in the last ${answer.windowMinutes} minutes, the most forgebot gives. ${again}.`;
-      return `Not reviewed: ${who} ${answer.limit} reviews on request in the last ${answer.windowMinutes} minutes, the most forgebot runs. ${again}; pushes are still reviewed as usual.`;
+      if (answer.what === 'answers') return `Not answered: ${who} ${answer.limit} answers (explain, suggest, replies to findings)${where} in the last ${answer.windowMinutes} minutes, the most forgebot gives. ${again}.`;
+      return `Not reviewed: ${who} ${answer.limit} reviews on request${where} in the last ${answer.windowMinutes} minutes, the most forgebot runs. ${again}; pushes are still reviewed as usual.`;
     }
     case 'review-running':
       return `A review of ${short(answer.sha)} is running now; its findings are posted when it ends. ${command('review full')} afterwards reviews the whole ${change} again.`;

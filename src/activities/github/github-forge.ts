@@ -6,6 +6,7 @@ import { ForgeError, type FindingThread, type FullForge } from '../forge.js';
 import { createGitHubAuthor } from './github-author.js';
 import type { GitHubConnection } from './github-connection.js';
 import { repoOf, repoRunner, type Repo } from './github-context.js';
+import { createGitHubContributors } from './github-contributors.js';
 import { createGitHubConversation } from './github-conversation.js';
 import { toGitHubForgeError } from './github-errors.js';
 import { toChangedFile, type PullRequestFile } from './github-files.js';
@@ -89,6 +90,7 @@ export function createGitHubForge(connection: GitHubConnection, options: GitHubF
     ...createGitHubConversation(run, (owner, repo) => connection.botLogin(owner, repo)),
     ...createGitHubPeople(run),
     ...createGitHubRelatedWork(run),
+    ...createGitHubContributors(run, (owner, repo) => connection.botLogin(owner, repo), perPage),
 
     async getChange(ref) {
       return withRepo(ref, `reading pull request ${ref.projectPath}#${ref.number}`, async (api, at) => {

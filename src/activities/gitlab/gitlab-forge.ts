@@ -7,6 +7,7 @@ import { createGitLabBranchAuthor } from './gitlab-author.js';
 import { createGitLabChangeAuthor } from './gitlab-changes.js';
 import type { GitLabClient } from './gitlab-client.js';
 import { createGitLabContext } from './gitlab-context.js';
+import { createGitLabContributors } from './gitlab-contributors.js';
 import { createGitLabConversation } from './gitlab-conversation.js';
 import { gitlabAnswer, toForgeError } from './gitlab-errors.js';
 import { createGitLabPeople, createGitLabUsers, type GitLabUsers } from './gitlab-people.js';
@@ -171,6 +172,7 @@ export function createGitLabForge(api: GitLabClient, options: GitLabForgeOptions
     ...createGitLabConversation(ctx),
     ...createGitLabPeople(ctx, users),
     ...createGitLabRelatedWork(ctx),
+    ...createGitLabContributors(ctx),
 
     async getChange(ref) {
       return attempt(`reading merge request ${ref.projectPath}!${ref.number}`, async () => {

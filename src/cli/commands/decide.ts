@@ -47,7 +47,7 @@ export async function sendDecision(client: Client, command: DecideCommand): Prom
       gate,
       decision: command.decision,
       ...(command.reason ? { reason: command.reason } : {}),
-      by: { name: command.as ?? userInfo().username, source: 'cli' },
+      by: { name: command.as ?? userInfo().username, source: 'cli', login: userInfo().username },
     };
     const handle = client.workflow.getHandle(command.workflowId);
     const update = await handle.startUpdate(decideUpdate, { args: [decision], updateId: randomUUID(), waitForStage: 'ACCEPTED' });

@@ -6,6 +6,7 @@ import { auditForWorker } from '../../audit/wiring.js';
 import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createAgentWorker } from '../../workers/agent-worker.js';
 import { createMainWorker } from '../../workers/main-worker.js';
+import { commandBudgetFromConfig } from '../../workers/command-budget-wiring.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
 import { connectTemporalWorker } from '../../workers/temporal-connection.js';
 import { startDemo, type Demo } from '../demo/demo.js';
@@ -58,7 +59,9 @@ export async function runDev(config: Config, logger: Logger, options: { once: bo
     cleanups.unshift(() => claims.close());
     const audit = auditForWorker(effective, logger);
     cleanups.unshift(() => audit.close());
-    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims, audit });
+    const commands = commandBudgetFromConfig(effective, logger);
+    cleanups.unshift(() => commands.close());
+    const worker = await createMainWorker({ config: effective, connection, forges: createForges(effective, logger), claims, audit, commandBudget: commands.budget });
     const agentWorker = await createAgentWorker({ config: effective, connection, sandbox: createSandbox(effective, logger), secrets: runnerSecrets(effective), claims, audit });
     const running = Promise.all([worker.run(), agentWorker.run()]);
     logger.info({ webhook: `${server.url}/webhook/gitlab`, githubWebhook: `${server.url}/webhook/github`, temporalUi: temporal.uiUrl }, 'forgebot is running (Ctrl-C to stop)');

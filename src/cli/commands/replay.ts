@@ -1,9 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { Config } from '../../config.js';
 import { connectTemporalClient } from '../../workers/temporal-connection.js';
 import { workflowBundle } from '../../workers/workflow-source.js';
+import { progressLine, type ProgressStream } from '../format/progress-line.js';
 
 /** The workflow is not there (or the run id is wrong): one line on stderr, exit code 2. */
 export class ReplayUsageError extends Error {}
@@ -31,6 +33,27 @@ export type WorkflowSource = Pick<ReplayWorkerOptions, 'workflowBundle' | 'workf
 
 const currentCode = async (): Promise<WorkflowSource> => ({ workflowBundle: await workflowBundle() });
 
+type History = proto.temporal.api.history.v1.History;
+
+/** A run's history page by page (as the client's fetchHistory reads it), saying how many events came so far. */
+async function fetchHistoryPaged(client: Client, workflowId: string, runId: string, onPage: (events: number) => void, pageSize?: number): Promise<History> {
+  const events: proto.temporal.api.history.v1.IHistoryEvent[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  for (;;) {
+    const response = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      ...(nextPageToken ? { nextPageToken } : {}),
+      ...(pageSize ? { maximumPageSize: pageSize } : {}),
+    });
+    events.push(...(response.history?.events ?? []));
+    onPage(events.length);
+    if (!response.nextPageToken || response.nextPageToken.length === 0) break;
+    nextPageToken = response.nextPageToken;
+  }
+  return proto.temporal.api.history.v1.History.create({ events });
+}
+
 /**
  * Fetches one run's history from Temporal and replays it on `source` (default: the workflow code this checkout's
  * worker would run): a determinism check before a deploy. A run that does not replay answers ok: false with the
@@ -39,14 +62,24 @@ const currentCode = async (): Promise<WorkflowSource> => ({ workflowBundle: awai
 export async function replayWorkflow(
   client: Client,
   target: Pick<ReplayCommand, 'workflowId' | 'runId'>,
-  options: { source?: WorkflowSource; beforeReplay?: () => void } = {},
+  options: {
+    source?: WorkflowSource;
+    beforeReplay?: () => void;
+    /** What it does now, for a progress line: each history page fetched, then the replay. */
+    progress?: (text: string) => void;
+    /** Events per history page (default: the server's, 1,000 on a default server). */
+    pageSize?: number;
+  } = {},
 ): Promise<ReplayOutcome> {
+  const progress = options.progress ?? (() => undefined);
   const handle = client.workflow.getHandle(target.workflowId, target.runId);
   let description;
   let history;
   try {
+    progress(`${target.workflowId}: describing`);
     description = await handle.describe();
-    history = await client.workflow.getHandle(target.workflowId, description.runId).fetchHistory();
+    const { runId } = description;
+    history = await fetchHistoryPaged(client, target.workflowId, runId, (events) => progress(`${target.workflowId}: fetching history: ${events} events`), options.pageSize);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
       throw new ReplayUsageError(`no workflow ${JSON.stringify(target.workflowId)}${target.runId ? ` with run ${target.runId}` : ''} in namespace ${client.options.namespace}`);
@@ -55,6 +88,7 @@ export async function replayWorkflow(
   }
   const outcome = { workflowId: target.workflowId, runId: description.runId, workflowType: description.type, events: history.events?.length ?? 0 };
   options.beforeReplay?.();
+  progress(`${target.workflowId}: replaying ${outcome.events} events on the current workflow code`);
   try {
     await Worker.runReplayHistory({ ...(options.source ?? (await currentCode())), replayName: `forgebot-replay-${target.workflowId}` }, history, target.workflowId);
     return { ...outcome, ok: true };
@@ -87,16 +121,25 @@ function installQuietRuntime(): void {
 export async function runReplayCommand(
   config: Config,
   command: ReplayCommand,
-  options: { out?: (text: string) => void; quietRuntime?: boolean; source?: WorkflowSource } = {},
+  options: { out?: (text: string) => void; quietRuntime?: boolean; source?: WorkflowSource; progress?: ProgressStream; pageSize?: number } = {},
 ): Promise<boolean> {
   const out = options.out ?? ((text: string) => process.stdout.write(text));
+  // A progress line for a person at a terminal: none with --json or when stderr is not one.
+  const line = progressLine(options.progress ?? process.stderr, !command.json);
   const client = await connectTemporalClient(config);
   try {
     // The runtime only once there is a history to replay: a runtime set up and never used would keep the process alive.
-    const outcome = await replayWorkflow(client, command, { ...(options.source ? { source: options.source } : {}), ...(options.quietRuntime ? { beforeReplay: installQuietRuntime } : {}) });
+    const outcome = await replayWorkflow(client, command, {
+      ...(options.source ? { source: options.source } : {}),
+      ...(options.quietRuntime ? { beforeReplay: installQuietRuntime } : {}),
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      progress: (text) => line.update(text),
+    });
+    line.done();
     out(command.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderReplay(outcome));
     return outcome.ok;
   } finally {
+    line.done();
     await client.connection.close();
   }
 }

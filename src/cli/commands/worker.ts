@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { wireWorkerMetrics } from '../../workers/metrics/wire-worker-metrics.js';
 import { createMainWorker } from '../../workers/main-worker.js';
+import { commandBudgetFromConfig } from '../../workers/command-budget-wiring.js';
 import { ensureRegistered } from '../../workers/register-search-attributes.js';
 import { auditForWorker } from '../../audit/wiring.js';
 import { createClaimStore } from '../../activities/claim-check/create-claim-store.js';
@@ -22,13 +23,14 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     const samplers = metrics.startSamplers(connection);
     const claims = createClaimStore(config, logger);
     const audit = auditForWorker(config, logger);
+    const commands = commandBudgetFromConfig(config, logger);
     try {
-      const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims, audit });
+      const worker = await createMainWorker({ config, connection, forges: createForges(config, logger), claims, audit, commandBudget: commands.budget });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
       await worker.run();
     } finally {
       samplers.stop();
-      await Promise.allSettled([connection.close(), claims.close(), audit.close(), metrics.close()]);
+      await Promise.allSettled([connection.close(), claims.close(), audit.close(), metrics.close(), commands.close()]);
     }
   });
 }

@@ -17,7 +17,7 @@ async function resolve(repo: FakeRepository, ref: string): Promise<string | unde
 }
 
 /** A commit as `GET /repos/{o}/{r}/commits` lists it (GitHub's `commit-items` shape). */
-async function commitJson(repo: FakeRepository, sha: string, apiUrl: string): Promise<Json> {
+export async function commitJson(repo: FakeRepository, sha: string, apiUrl: string): Promise<Json> {
   const [, parents = '', authorName = '', authorEmail = '', authorDate = '', committerName = '', committerEmail = '', committerDate = '', message = ''] = (
     await gitWith(repo.repoDir, ['show', '-s', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B', sha])
   ).split('\0');

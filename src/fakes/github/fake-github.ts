@@ -6,6 +6,7 @@ import { FakeApp, jwtProblem } from './app-auth.js';
 import { checkRoutes } from './check-routes.js';
 import { collaboratorRoutes } from './collaborator-routes.js';
 import { commitRoutes } from './commit-routes.js';
+import { pullCommitRoutes } from './pull-commit-routes.js';
 import { gitDataRoutes } from './git-data-routes.js';
 import { graphqlRoutes } from './graphql-routes.js';
 import { issueRoutes } from './issue-routes.js';
@@ -79,7 +80,7 @@ export class FakeGitHub {
     const apiUrl = () => this.url;
     app.use(pullRoutes(this.state, apiUrl), issueRoutes(this.state, apiUrl), appRoutes(this.state, () => this.app), graphqlRoutes(this.state));
     app.use(gitDataRoutes(this.state, apiUrl), pullWriteRoutes(this.state, apiUrl), checkRoutes(this.state, apiUrl), collaboratorRoutes(this.state), reactionRoutes(this.state, apiUrl));
-    app.use(repositoryRoutes(this.state, apiUrl), commitRoutes(this.state, apiUrl));
+    app.use(repositoryRoutes(this.state, apiUrl), commitRoutes(this.state, apiUrl), pullCommitRoutes(this.state, apiUrl));
     app.use((_req, res) => fail(res, 404, 'Not Found'));
     const onError: ErrorRequestHandler = (error: Error, _req, res, _next) => fail(res, 500, `Server Error: ${error.message}`);
     app.use(onError);
@@ -119,13 +120,13 @@ export class FakeGitHub {
     return added;
   }
 
-  /** A GitHub account (`GET /user/{id}` finds it); returns it. */
-  addUser(user: { login: string; id: number; type?: FakeGitHubUser['type'] }): FakeGitHubUser {
+  /** A GitHub account (`GET /user/{id}` finds it), with its verified `emails` (commits by them show it); returns it. */
+  addUser(user: { login: string; id: number; type?: FakeGitHubUser['type']; emails?: string[] }): FakeGitHubUser {
     const existing = this.state.users.find((candidate) => candidate.id === user.id);
-    if (existing) return existing;
-    const added: FakeGitHubUser = { login: user.login, id: user.id, type: user.type ?? 'User' };
-    this.state.users.push(added);
-    return added;
+    const account = existing ?? { login: user.login, id: user.id, type: user.type ?? 'User' };
+    if (!existing) this.state.users.push(account);
+    for (const email of user.emails ?? []) this.state.emails.set(email.toLowerCase(), account);
+    return account;
   }
 
   /** Gives a person a role on `owner/name` (they become a collaborator; reviews may be requested from them). */
@@ -172,11 +173,19 @@ export class FakeGitHub {
     this.limits.push({ times: 1, ...limit, ...(limit.method ? { method: limit.method.toUpperCase() } : {}) });
   }
 
-  /** A person resolves (or unresolves) the thread that review comment `commentId` starts, in the web UI. */
-  resolveThread(commentId: number, resolved = true): void {
+  /**
+   * A person (`by`; default a maintainer, `octocat`) resolves (or unresolves) the thread that review comment
+   * `commentId` starts, in the web UI: they are its `resolvedBy`.
+   */
+  resolveThread(commentId: number, resolved = true, by: FakeGitHubUser = { login: 'octocat', id: 583231, type: 'User' }): void {
     const comment = this.state.reviewComments.find((candidate) => candidate.id === commentId && candidate.inReplyToId === undefined);
     if (!comment) throw new Error(`fake GitHub: no thread starts with comment ${commentId}`);
-    comment.resolved = resolved;
+    if (!resolved) {
+      comment.resolved = false;
+      delete comment.resolvedBy;
+    } else if (comment.resolved !== true) {
+      Object.assign(comment, { resolved: true, resolvedBy: by });
+    }
   }
 
   /** A person's comment in the conversation of pull request `number` (as the web UI posts it for them). */
@@ -206,6 +215,7 @@ export class FakeGitHub {
       if (!parent) throw new Error(`fake GitHub: no thread starts with comment ${comment.inReplyTo}`);
       const reply: FakeReviewComment = { ...parent, id: this.state.id(), body: comment.body, user: comment.user, inReplyToId: parent.id, createdAt: now };
       delete reply.resolved;
+      delete reply.resolvedBy;
       this.state.reviewComments.push(reply);
       return reply;
     }

@@ -1,16 +1,19 @@
 import express, { type Router } from 'express';
 import { caller, fail, jsonBody } from './route-helpers.js';
 import { pullNodeId } from './serialize.js';
-import type { FakeGitHubState, FakeReviewComment } from './state.js';
+import type { FakeGitHubState, FakeGitHubUser, FakeReviewComment } from './state.js';
 
 /** GitHub's node id of the review thread a top-level review comment starts. */
 export const threadNodeId = (comment: FakeReviewComment) => `PRRT_kwDO${comment.id.toString(36).toUpperCase()}`;
 
+/** GraphQL names an App's bot account by its slug alone: REST's `forgebot[bot]` is `forgebot` there. */
+const graphqlLogin = (user: FakeGitHubUser) => (user.type === 'Bot' ? user.login.replace(/\[bot\]$/, '') : user.login);
+
 const notFound = (type: string, message: string) => ({ data: null, errors: [{ type, path: ['repository'], message }] });
 
 /**
- * `POST /graphql`, for the fields forgebot uses: `repository.pullRequest.reviewThreads` (paged with first/after), the
- * `resolveReviewThread` mutation and `markPullRequestReadyForReview` (REST cannot take a pull request out of draft).
+ * `POST /graphql`, for the fields forgebot uses: `repository.pullRequest.reviewThreads` (paged with first/after; a
+ * thread's `resolvedBy { login }`, null while unresolved), the `resolveReviewThread` mutation (the viewer resolves) and `markPullRequestReadyForReview` (REST cannot take a pull request out of draft).
  * Answers follow GitHub's: 200 with `data`, or 200 with `errors` (NOT_FOUND, FORBIDDEN); a query for any other field gets a GraphQL error naming it as unsupported by this fake.
  */
 export function graphqlRoutes(state: FakeGitHubState): Router {
@@ -33,7 +36,8 @@ export function graphqlRoutes(state: FakeGitHubState): Router {
       }
       const comment = state.reviewComments.find((c) => c.inReplyToId === undefined && threadNodeId(c) === vars.threadId);
       if (!comment) return void res.json(notFound('NOT_FOUND', `Could not resolve to a node with the global id of '${String(vars.threadId)}'`));
-      comment.resolved = true;
+      // The viewer resolved it (a thread already resolved keeps its resolver).
+      if (comment.resolved !== true) Object.assign(comment, { resolved: true, resolvedBy: who.user });
       return void res.json({ data: { resolveReviewThread: { thread: { id: threadNodeId(comment), isResolved: true } } } });
     }
     if (/\bmarkPullRequestReadyForReview\s*\(/.test(body.query)) {
@@ -55,7 +59,13 @@ export function graphqlRoutes(state: FakeGitHubState): Router {
       const first = Math.min(Number(/reviewThreads\(first:\s*(\d+)/.exec(body.query)?.[1] ?? 100), 100);
       const page = all.slice(start, start + first);
       const end = start + page.length;
-      const nodes = page.map((c) => ({ id: threadNodeId(c), isResolved: c.resolved === true, comments: { nodes: [{ databaseId: c.id }] } }));
+      const askedResolver = /\bresolvedBy\b/.test(body.query);
+      const nodes = page.map((c) => ({
+        id: threadNodeId(c),
+        isResolved: c.resolved === true,
+        ...(askedResolver ? { resolvedBy: c.resolved === true && c.resolvedBy ? { login: graphqlLogin(c.resolvedBy) } : null } : {}),
+        comments: { nodes: [{ databaseId: c.id }] },
+      }));
       const pageInfo = { hasNextPage: end < all.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString('base64') : null };
       return void res.json({ data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo } } } } });
     }

@@ -48,6 +48,7 @@ export function reactionRoutes(state: FakeGitHubState, apiUrl: () => string): Ro
       if (parent.inReplyToId !== undefined) return fail(res, 422, 'Validation Failed', [{ resource: 'PullRequestReviewComment', field: 'in_reply_to', code: 'invalid', message: 'replies to replies are not supported' }]);
       const reply = { ...parent, id: state.id(), body: body.body, user: who, inReplyToId: parent.id, createdAt: iso(Date.now()) };
       delete reply.resolved;
+      delete reply.resolvedBy;
       state.reviewComments.push(reply);
       res.status(201).json(reviewCommentJson(reply, apiUrl()));
     }),

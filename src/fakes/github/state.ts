@@ -79,6 +79,8 @@ export interface FakeReviewComment extends ReviewCommentPlacement {
   createdAt: string;
   /** The thread this comment starts was resolved (GraphQL `resolveReviewThread`, or a person in the web UI). */
   resolved?: boolean;
+  /** Who resolved it (GraphQL `resolvedBy`): the viewer of `resolveReviewThread`, or the person in the web UI. */
+  resolvedBy?: FakeGitHubUser;
 }
 
 export interface FakeReview {
@@ -155,6 +157,8 @@ export class FakeGitHubState {
   readonly reviewComments: FakeReviewComment[] = [];
   /** GitHub accounts `GET /user/{id}` and the collaborator endpoints know (the token's user is added on start). */
   readonly users: FakeGitHubUser[] = [];
+  /** Verified emails of accounts (lower-cased): GitHub shows a commit's `author` / `committer` as the account whose email it is. */
+  readonly emails = new Map<string, FakeGitHubUser>();
   readonly collaborators: FakeCollaborator[] = [];
   /** protectedKey(repo, branch): direct ref updates to these are refused (merging a pull request is not). */
   readonly protectedBranches = new Set<string>();

@@ -3,12 +3,12 @@ import { paginate } from './pagination.js';
 import { requestFields } from './request-body.js';
 import { badRequest, notFound, withMergeRequest } from './route-helpers.js';
 import { serializeDiscussion, serializeNote } from './serialize.js';
-import type { FakeDiscussion, FakeGitLabState, NotePosition } from './state.js';
+import { setDiscussionResolved, type FakeDiscussion, type FakeGitLabState, type NotePosition } from './state.js';
 import { validatePosition } from './validate-position.js';
 
 /**
  * `GET/POST …/discussions` (diff notes with validated positions), `GET …/discussions/:id` (one thread; `404 Discussion
- * Not Found` for an id not on the merge request, as GitLab answers), `PUT …/discussions/:id?resolved=` and
+ * Not Found` for an id not on the merge request, as GitLab answers), `PUT …/discussions/:id?resolved=` (by the token's user: `resolved_by`) and
  * `POST …/discussions/:id/notes` (a reply; replying to a single comment turns it into a thread, as GitLab does).
  */
 export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string): Router {
@@ -41,7 +41,8 @@ export function discussionRoutes(state: FakeGitLabState, baseUrl: () => string):
     const fields = await requestFields(req);
     if (fields.resolved !== 'true' && fields.resolved !== 'false') return badRequest(res, 'resolved is missing');
     if (discussion.individual_note) return badRequest(res, 'discussion is not resolvable');
-    for (const note of discussion.notes) if (note.resolvable) note.resolved = fields.resolved === 'true';
+    // Only the token's own user writes through the API (a read-only token never gets here).
+    setDiscussionResolved(discussion, fields.resolved === 'true', state.botUser);
     res.json(serializeDiscussion(discussion, baseUrl()));
   }));
   router.post(`${base}/:discussionId/notes`, withMergeRequest(state, async ({ mr }, req, res) => {

@@ -15,6 +15,7 @@ import {
   type MergeRequestState,
   type NewMergeRequest,
   type NotePosition,
+  setDiscussionResolved,
 } from './state.js';
 import type { FakeMember, FakePipeline, GitLabAccessLevel, MemberOptions, PipelineStatusName } from './write-model.js';
 
@@ -176,11 +177,11 @@ export class FakeGitLab {
     return this.discussions(projectId, iid).find((discussion) => discussion.notes.some((note) => note.id === noteId));
   }
 
-  /** A person resolves (or unresolves) a thread in the web UI. */
-  resolveDiscussion(projectId: number, iid: number, discussionId: string, resolved = true): void {
+  /** A person (`by`, default `alice`) resolves (or unresolves) a thread in the web UI: they are its `resolved_by`. */
+  resolveDiscussion(projectId: number, iid: number, discussionId: string, resolved = true, by = 'alice'): void {
     const discussion = this.discussions(projectId, iid).find((candidate) => candidate.id === discussionId);
     if (!discussion) throw new Error(`fake GitLab: no discussion ${discussionId}`);
-    for (const note of discussion.notes) if (note.resolvable) note.resolved = resolved;
+    setDiscussionResolved(discussion, resolved, this.state.user(by));
   }
 
   /** Protects a branch name or `*` pattern: the token's user may no longer push to it (commits, branch create/delete). */

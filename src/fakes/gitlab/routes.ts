@@ -6,6 +6,7 @@ import { commitRoutes } from './commit-routes.js';
 import { discussionRoutes } from './discussion-routes.js';
 import { issueRoutes } from './issue-routes.js';
 import { memberRoutes } from './member-routes.js';
+import { mergeRequestCommitRoutes } from './merge-request-commit-routes.js';
 import { mergeRequestListRoutes } from './merge-request-list-routes.js';
 import { mergeRequestRoutes } from './merge-request-routes.js';
 import { mergeRequestWriteRoutes } from './merge-request-write-routes.js';
@@ -21,6 +22,7 @@ export function gitlabRoutes(state: FakeGitLabState, baseUrl: () => string): Rou
   router.use(projectRoutes(state, baseUrl));
   router.use(mergeRequestListRoutes(state, baseUrl));
   router.use(mergeRequestRoutes(state, baseUrl));
+  router.use(mergeRequestCommitRoutes(state, baseUrl));
   router.use(mergeRequestWriteRoutes(state, baseUrl));
   router.use(noteRoutes(state, baseUrl));
   router.use(awardRoutes(state, baseUrl));

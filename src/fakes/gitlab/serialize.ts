@@ -3,7 +3,8 @@ import type { FakeDiscussion, FakeMergeRequest, FakeNote, FakeProject, FakeUser 
 /** JSON bodies shaped like GitLab's REST API v4 (snake_case, the fields forgebot and gitbeaker read). */
 
 export function serializeUser(user: FakeUser, baseUrl: string) {
-  return { ...user, state: user.state ?? 'active', locked: user.state === 'blocked', avatar_url: null, web_url: `${baseUrl}/${user.username}` };
+  const { publicEmail, ...rest } = user;
+  return { ...rest, state: user.state ?? 'active', locked: user.state === 'blocked', public_email: publicEmail ?? '', avatar_url: null, web_url: `${baseUrl}/${user.username}` };
 }
 
 export function serializeProject(project: FakeProject, baseUrl: string) {
@@ -65,7 +66,7 @@ export function serializeMergeRequest(mr: FakeMergeRequest, project: FakeProject
 }
 
 export function serializeNote(note: FakeNote, baseUrl: string) {
-  const { position, ...rest } = note;
+  const { position, resolvedBy, resolvedAt, ...rest } = note;
   return {
     ...rest,
     author: serializeUser(note.author, baseUrl),
@@ -73,7 +74,8 @@ export function serializeNote(note: FakeNote, baseUrl: string) {
     confidential: false,
     internal: false,
     commands_changes: {},
-    ...(note.resolvable ? { resolved_by: null, resolved_at: null } : {}),
+    // GitLab exposes both on resolvable notes only: the resolver as a basic user, null while unresolved.
+    ...(note.resolvable ? { resolved_by: resolvedBy ? serializeUser(resolvedBy, baseUrl) : null, resolved_at: resolvedAt ?? null } : {}),
     ...(position ? { position: { ...position, line_range: null } } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface FakeUser {
   name: string;
   /** `active` unless set; a blocked user keeps memberships but cannot act. */
   state?: 'active' | 'blocked';
+  /** The email shown on the profile (`public_email`): the only one `GET /users?search=` matches for a non-admin. */
+  publicEmail?: string;
 }
 
 export interface FakeProject {
@@ -64,7 +66,27 @@ export interface FakeNote {
   noteable_iid: number;
   resolvable: boolean;
   resolved: boolean;
+  /** Who resolved the thread and when (GitLab's `resolved_by` / `resolved_at`): absent while it is unresolved. */
+  resolvedBy?: FakeUser;
+  resolvedAt?: string;
   position?: NotePosition;
+}
+
+/**
+ * Resolves (or unresolves) every resolvable note of a discussion as GitLab's `Discussion#resolve!(user)` does: a note
+ * already resolved keeps who resolved it and when; unresolving clears both.
+ */
+export function setDiscussionResolved(discussion: FakeDiscussion, resolved: boolean, by: FakeUser, at = new Date()): void {
+  for (const note of discussion.notes) {
+    if (!note.resolvable) continue;
+    if (!resolved) {
+      note.resolved = false;
+      delete note.resolvedBy;
+      delete note.resolvedAt;
+    } else if (!note.resolved) {
+      Object.assign(note, { resolved: true, resolvedBy: by, resolvedAt: at.toISOString() });
+    }
+  }
 }
 
 export interface FakeDiscussion {

@@ -7,6 +7,7 @@ import type { ReviewStatus } from '../definitions.js';
 import { failureReason } from '../failure-reason.js';
 import { agentActivities, runSettingsActivities } from '../shared/activity-proxies.js';
 import type { FindingFeedbackBook } from './finding-feedback.js';
+import { overPersonBudget } from './person-budget.js';
 import { rateVerdict, recentAsks, type AskLimits, type ReviewAsk } from './review-rate-limit.js';
 
 /** Answers cost model tokens: at most this many per person, and per change, within the window. */
@@ -60,6 +61,11 @@ export async function answerTurn(port: AnswerDeskPort, ask: AnswerAsk, prepared?
     port.record(noted, 'unclear');
     const verb = ask.kind === 'command' && ask.command.command.verb === 'suggest' ? 'suggest' : 'explain';
     return port.answer(noted, { kind: 'unclear', verb, reason: preparation.reason });
+  }
+  const overBudget = await overPersonBudget(port.ref, noted, 'answer', now);
+  if (overBudget) {
+    port.record(noted, 'rate-limited (person, across changes)');
+    return port.answer(noted, overBudget);
   }
   port.asks.push({ by: noted.author.id, at: now });
   const reviewing = port.status.reviewingSha;

@@ -9,6 +9,7 @@ import { changeCommandSignal, threadReplySignal, type CarriedCommands, type Revi
 import { failureReason } from '../failure-reason.js';
 import { answerTurn, ANSWER_ASK_LIMITS, type AnswerDeskPort } from './answer-turn.js';
 import { FindingFeedbackBook } from './finding-feedback.js';
+import { overPersonBudget } from './person-budget.js';
 import { rateVerdict, recentAsks, REVIEW_ASK_LIMITS, type ReviewAsk } from './review-rate-limit.js';
 
 /**
@@ -301,6 +302,11 @@ export class CommandDesk {
       this.record(command, `rate-limited (${verdict.scope})`);
       const retryInMinutes = Math.max(1, Math.ceil(verdict.retryInMs / 60_000));
       return this.answer(command, { kind: 'rate-limited', scope: verdict.scope, limit: verdict.limit, windowMinutes: REVIEW_ASK_LIMITS.windowMs / 60_000, retryInMinutes });
+    }
+    const overBudget = await overPersonBudget(this.ref, command, 'review', now);
+    if (overBudget) {
+      this.record(command, 'rate-limited (person, across changes)');
+      return this.answer(command, overBudget);
     }
     this.asks.push({ by: command.author.id, at: now });
     this.requeue({ commands: [command], full });

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { AuthorActivities } from '../../activities/author-activities.js';
+import type { ContributorActivities } from '../../activities/contributor-activities.js';
 import type { ForgeActivities } from '../../activities/forge-activities.js';
 import type { AttemptActivities, RepositoryActivities, SentryActivities } from '../../activities/sentry/contracts.js';
 import { mainQueueRetry } from '../shared/activity-proxies.js';
@@ -16,3 +17,5 @@ export const repository = proxyActivities<RepositoryActivities>(mainQueueRetry);
 export const attempts = proxyActivities<AttemptActivities>(mainQueueRetry);
 export const author = proxyActivities<AuthorActivities>(mainQueueRetry);
 export const forge = proxyActivities<Pick<ForgeActivities, 'readChangeState'>>(mainQueueRetry);
+/** Who worked on the change: a merge gate needing two people keeps them from approving it. */
+export const contributors = proxyActivities<ContributorActivities>(mainQueueRetry);

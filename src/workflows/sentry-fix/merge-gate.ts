@@ -3,9 +3,10 @@ import type { PublishedWork } from '../../activities/author-activities.js';
 import type { PipelineState } from '../../activities/forge.js';
 import type { ChangeRef } from '../../domain/change-ref.js';
 import { failureReason } from '../failure-reason.js';
+import { contributorGuard } from '../shared/contributor-guard.js';
 import type { HumanGate } from '../shared/human-gate.js';
 import type { GateDecision } from '../sentry-fix-definitions.js';
-import { author, forge, repository } from './activities.js';
+import { author, contributors, forge, repository } from './activities.js';
 import { undoTraces, withLeftBehind } from './compensation.js';
 import { type Ending, type FixRun } from './run.js';
 
@@ -138,12 +139,15 @@ export async function mergeGate(run: FixRun, gate: HumanGate, published: Publish
   const pipelineState = () => run.status.pipeline?.state ?? 'none';
   const passed = () => pipelineState() === 'success' || pipelineState() === 'none';
   let gone: 'closed' | 'merged' | undefined;
+  // Two people approving: neither may be someone who worked on the change (re-read at each watch tick).
+  const notContributors = await contributorGuard(mapping.approvals, () => contributors.changeContributors(ref));
   run.setPhase('awaiting-approval', `waiting for a person's decision on ${webUrl}`);
   const result = await gate.wait({
     gate: 'merge',
     expiryMs: settings.gateExpiryMs,
     approvals: mapping.approvals,
-    refuse: (decision) => (decision.decision === 'approve' && !passed() ? `the pipeline ${pipelineState()}: an approval needs it to pass (re-run it, or reject)` : undefined),
+    refuse: (decision) =>
+      (decision.decision === 'approve' && !passed() ? `the pipeline ${pipelineState()}: an approval needs it to pass (re-run it, or reject)` : undefined) ?? notContributors?.refuse(decision, mapping.approvals),
     next: (decision) =>
       decision === 'reject' ? 'closing the change and deleting its branch' : mapping.mergeOnApprove && pipelineState() === 'success' ? 'marking the change ready and merging it' : 'marking the change ready for review',
     reminder: { afterMs: settings.gateReminderMs, send: () => remind(run, ref) },
@@ -153,6 +157,7 @@ export async function mergeGate(run: FixRun, gate: HumanGate, published: Publish
         gone = await changeGone(ref);
         // A failed pipeline may be re-run and pass: an approval is possible again then.
         if (!gone && !passed()) await readPipeline(run, published.commitSha);
+        if (!gone) await notContributors?.refresh();
         return gone !== undefined;
       },
     },

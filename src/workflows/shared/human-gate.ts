@@ -1,5 +1,16 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, currentUpdateInfo, isCancellation, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { GateAuditActivities, GateDecisionToRecord } from '../../audit/gate-decision-activities.js';
+import { searchAttributes } from '../definitions.js';
 import { decideUpdate, type GateDecision, type GateName, type GateOutcome } from '../sentry-fix-definitions.js';
+
+/** The gates record each decision they take in the audit trail (an activity): Temporal UI ones too, Jira comments too. */
+export const AUDIT_GATE_DECISIONS_PATCH = 'audit-gate-decisions';
+
+/** Short and bounded: the workflow waits for the record before it acts on the decision. */
+const gateAudit = proxyActivities<GateAuditActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 },
+});
 
 /** What a workflow's status shows of its gates (SentryFixStatus and the ticket workflow's status both have these). */
 export interface GateStatus {
@@ -34,6 +45,11 @@ export type GateResult =
   | { kind: 'expired' }
   | { kind: 'interrupted' };
 
+/** A decision taken, with its audit key; `forwarded`: a forge comment's, which forwardDecision's row records already. */
+interface TakenEntry extends GateDecisionToRecord {
+  forwarded: boolean;
+}
+
 interface OpenGate {
   wait: GateWait;
   approvals: GateDecision[];
@@ -63,6 +79,8 @@ function malformed(decision: unknown): string | undefined {
   const { name, source } = by as Partial<Record<keyof GateDecision['by'], unknown>>;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) return 'a decision names who made it (by.name)';
   if (source !== 'cli' && source !== 'ui' && source !== 'comment') return 'by.source is cli, ui or comment';
+  const { login } = by as { login?: unknown };
+  if (login !== undefined && (typeof login !== 'string' || login.length > 200)) return 'by.login is a login name';
   if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_REASON)) return `a reason is text of at most ${MAX_REASON} characters`;
   return undefined;
 }
@@ -75,13 +93,16 @@ function malformed(decision: unknown): string | undefined {
  */
 export class HumanGate {
   private open: OpenGate | undefined;
+  /** Every decision taken, in order; the first `recorded` are in the audit trail (or were taken before the patch). */
+  private readonly taken: TakenEntry[] = [];
+  private recorded = 0;
 
   constructor(
     private readonly status: GateStatus,
     /** Why no gate is open now, e.g. "the workflow is fixing": the refusal of a decision then. */
     private readonly closedBecause: () => string,
   ) {
-    setHandler(decideUpdate, (decision) => this.take(decision), { validator: (decision) => this.validate(decision) });
+    setHandler(decideUpdate, (decision) => this.take(decision, currentUpdateInfo()?.id), { validator: (decision) => this.validate(decision) });
   }
 
   private validate(decision: GateDecision): void {
@@ -98,11 +119,13 @@ export class HumanGate {
     if (rule) refused(rule);
   }
 
-  private take(decision: GateDecision): GateOutcome {
+  /** `updateId`: the `decide` Update's (the CLI's audit row has the same key); none for a decision submitted. */
+  private take(decision: GateDecision, updateId?: string): GateOutcome {
     const open = this.open;
     // The validator ran in this same activation: a gate is open and undecided.
     if (!open || open.result) refused(`no gate is open: ${this.closedBecause()}`);
     this.status.decisions.push({ ...decision, at: new Date().toISOString() });
+    this.taken.push({ key: updateId ?? `gate-decision:${this.taken.length}`, decision, forwarded: updateId !== undefined && decision.by.source === 'comment' });
     const { gate } = open.wait;
     if (decision.decision === 'reject') {
       open.result = { kind: 'rejected', decision };
@@ -132,8 +155,42 @@ export class HumanGate {
     }
   }
 
-  /** Opens the gate (status.openGate) and waits, durably, for its decision, its expiry or an interruption. */
+  /**
+   * Opens the gate (status.openGate) and waits, durably, for its decision, its expiry or an interruption; then records
+   * the decisions taken in the audit trail before the workflow acts on them (behind AUDIT_GATE_DECISIONS_PATCH: an
+   * approval that does not end the gate yet is recorded as it comes).
+   */
   async wait(wait: GateWait): Promise<GateResult> {
+    const result = await this.waitOpen(wait, patched(AUDIT_GATE_DECISIONS_PATCH));
+    await this.recordTaken();
+    return result;
+  }
+
+  private unrecorded(): boolean {
+    return this.recorded < this.taken.length;
+  }
+
+  /**
+   * The decisions taken since the last record, written through an activity (a forge comment's are written by
+   * forwardDecision already). Decisions taken before the patch (a replayed history without it) are passed over for good.
+   * A record that fails after its retries is logged: the decision stands.
+   */
+  private async recordTaken(): Promise<void> {
+    const fresh = this.taken.slice(this.recorded);
+    this.recorded = this.taken.length;
+    const decisions = fresh.filter((entry) => !entry.forwarded).map(({ key, decision }) => ({ key, decision }));
+    if (decisions.length === 0 || !patched(AUDIT_GATE_DECISIONS_PATCH)) return;
+    const repository = workflowInfo().typedSearchAttributes.get(searchAttributes.repository);
+    try {
+      await gateAudit.recordGateDecisions({ decisions, ...(repository ? { repository } : {}) });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('gate decisions not recorded in the audit trail', { keys: decisions.map((entry) => entry.key), error: String(error) });
+    }
+  }
+
+  /** `auditing`: wake for a decision taken that does not end the gate, to record it (not in histories before the patch). */
+  private async waitOpen(wait: GateWait, auditing: boolean): Promise<GateResult> {
     const since = Date.now();
     const expiresAt = since + wait.expiryMs;
     const open: OpenGate = { wait, approvals: [] };
@@ -146,6 +203,10 @@ export class HumanGate {
       for (;;) {
         if (open.result) return open.result;
         if (interrupted()) return { kind: 'interrupted' };
+        if (auditing && this.unrecorded()) {
+          await this.recordTaken();
+          continue;
+        }
         const now = Date.now();
         if (now >= expiresAt) return { kind: 'expired' };
         if (reminderAt !== undefined && now >= reminderAt) {
@@ -159,7 +220,7 @@ export class HumanGate {
           continue;
         }
         const wakeAt = Math.min(expiresAt, reminderAt ?? Infinity, watchAt ?? Infinity);
-        await condition(() => open.result !== undefined || interrupted(), Math.max(1, wakeAt - now));
+        await condition(() => open.result !== undefined || interrupted() || (auditing && this.unrecorded()), Math.max(1, wakeAt - now));
       }
     } finally {
       // Closed to new decisions; any taken meanwhile stay in status.decisions.

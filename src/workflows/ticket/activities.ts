@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { AuthorActivities } from '../../activities/author-activities.js';
+import type { ContributorActivities } from '../../activities/contributor-activities.js';
 import type { ForgeActivities } from '../../activities/forge-activities.js';
 import type { TicketActivities } from '../../activities/jira/ticket-contracts.js';
 import type { RepositoryActivities } from '../../activities/sentry/contracts.js';
@@ -14,3 +15,5 @@ export const repository = proxyActivities<Pick<RepositoryActivities, 'locateFile
 /** The forge's write side: ready, merge, and the compensations (close, delete). */
 export const author = proxyActivities<Pick<AuthorActivities, 'markWorkReady' | 'mergeWork' | 'closeWorkChange' | 'deleteWorkBranch'>>(mainQueueRetry);
 export const forge = proxyActivities<Pick<ForgeActivities, 'readChangeState'>>(mainQueueRetry);
+/** Who worked on the change: a merge gate needing two people keeps them from approving it. */
+export const contributors = proxyActivities<ContributorActivities>(mainQueueRetry);

@@ -66,7 +66,8 @@ async function take(run: TicketRun, gate: HumanGate, comment: TicketCommentRead)
   const decision: GateDecision = {
     gate: 'plan',
     decision: comment.intent === 'approve' ? 'approve' : 'reject',
-    by: { name: comment.author.displayName.trim() || comment.author.accountId, source: 'comment', userId: comment.author.accountId },
+    // The access level checked: the mapping's Jira permission (permitted() above), for the audit row.
+    by: { name: comment.author.displayName.trim() || comment.author.accountId, source: 'comment', userId: comment.author.accountId, accessLevel: run.mapping.approvePermission },
     planVersion: marker.version,
     ...(comment.intent === 'revise' && reason ? { reason } : {}),
   };

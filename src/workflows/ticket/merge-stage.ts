@@ -1,11 +1,13 @@
-import { isCancellation, sleep } from '@temporalio/workflow';
+import { isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { PipelineState } from '../../activities/forge.js';
 import type { ChangeRef } from '../../domain/change-ref.js';
 import { failureReason } from '../failure-reason.js';
 import { formatDuration } from '../sentry-fix/merge-gate.js';
+import { contributorGuard } from '../shared/contributor-guard.js';
+import { runSettingsActivities } from '../shared/activity-proxies.js';
 import type { HumanGate } from '../shared/human-gate.js';
 import type { GateDecision } from '../sentry-fix-definitions.js';
-import { author, forge, repository } from './activities.js';
+import { author, contributors, forge, repository } from './activities.js';
 import { implement } from './implement.js';
 import { watchEvery } from './plan-gate.js';
 import { publishWork } from './publish.js';
@@ -31,10 +33,24 @@ async function readPipeline(run: TicketRun, sha: string): Promise<PipelineState>
   return pipeline.state;
 }
 
+/**
+ * Runs from before it: the pipeline read every `timing.pollIntervalMs` (the input's, else 60 s). Since: the worker's
+ * JIRA_PIPELINE_POLL_SECONDS, read through readRunSettings when each wait starts, unless the input set an interval.
+ */
+export const TICKET_PIPELINE_POLL_PATCH = 'ticket-pipeline-poll-setting';
+
+/** The interval the pipeline is read at (and the change watched at) from now on; see TICKET_PIPELINE_POLL_PATCH. */
+async function pollSetting(run: TicketRun): Promise<void> {
+  if (!patched(TICKET_PIPELINE_POLL_PATCH) || run.input.timing?.pollIntervalMs !== undefined) return;
+  const { ticketPipelinePollMs } = await runSettingsActivities.readRunSettings();
+  if (ticketPipelinePollMs !== undefined && Number.isFinite(ticketPipelinePollMs)) run.timing.pollIntervalMs = Math.max(100, Math.round(ticketPipelinePollMs));
+}
+
 type PipelineWait = { kind: 'finished' } | { kind: 'gone'; state: 'closed' | 'merged' } | { kind: 'expired' } | { kind: 'revision' };
 
 /** Polls the change and its pipeline (durable timers) until the pipeline finishes, the change goes, a revision is asked, or time runs out. */
 async function waitForPipeline(run: TicketRun, open: Open, sha: string): Promise<PipelineWait> {
+  await pollSetting(run);
   const { pollIntervalMs, mergeGateExpiryMs } = run.timing;
   run.setPhase('pipeline', `waiting for the pipeline of ${sha.slice(0, 12)}`);
   const deadline = Date.now() + mergeGateExpiryMs;
@@ -93,12 +109,15 @@ async function gateOnce(run: TicketRun, gate: HumanGate, open: Open, sha: string
   const pipelineState = () => run.status.pipeline?.state ?? 'none';
   const passed = () => pipelineState() === 'success' || pipelineState() === 'none';
   let gone: 'closed' | 'merged' | undefined;
+  // Two people approving: neither may be someone who worked on the change (re-read at each watch tick).
+  const notContributors = await contributorGuard(mapping.approvals, () => contributors.changeContributors(open.ref));
   run.setPhase('awaiting-merge-approval', `waiting for a person's decision on ${open.webUrl}`);
   const result = await gate.wait({
     gate: 'merge',
     expiryMs: timing.mergeGateExpiryMs,
     approvals: mapping.approvals,
-    refuse: (decision) => (decision.decision === 'approve' && !passed() ? `the pipeline ${pipelineState()}: an approval needs it to pass (re-run it, or reject)` : undefined),
+    refuse: (decision) =>
+      (decision.decision === 'approve' && !passed() ? `the pipeline ${pipelineState()}: an approval needs it to pass (re-run it, or reject)` : undefined) ?? notContributors?.refuse(decision, mapping.approvals),
     next: (decision) =>
       decision === 'reject' ? 'closing the change and deleting its branch' : mapping.mergeOnApprove && pipelineState() === 'success' ? 'marking the change ready and merging it' : 'marking the change ready for review',
     reminder: {
@@ -111,6 +130,7 @@ async function gateOnce(run: TicketRun, gate: HumanGate, open: Open, sha: string
         gone = await changeGone(open.ref);
         // A failed pipeline may be re-run and pass: an approval is possible again then.
         if (!gone && !passed()) await readPipeline(run, sha);
+        if (!gone) await notContributors?.refresh();
         return gone !== undefined;
       },
     },
