@@ -1,3 +1,4 @@
+import type { ChangeSnapshot } from '../domain/change-snapshot.js';
 import type { LinkedIssue, RelatedChange, RelatedWork } from '../domain/review-memory.js';
 
 /** Changed files whose history is read (the first ones the forge lists). */
@@ -53,6 +54,23 @@ export interface RelatedInput {
   now: Date;
   /** No new call starts after this (ms since the epoch); what was found so far is returned. */
   deadline: number;
+}
+
+/** The whole lookup of one change: it only adds to the summary, so it never holds a review up for long. */
+const RELATED_BUDGET_MS = 15_000;
+
+/** What a forge passes to gatherRelatedWork for a change: its paths (old path of a deleted file), now, the deadline. */
+export function relatedInputOf(forge: RelatedInput['forge'], snapshot: ChangeSnapshot, webOrigin: string | undefined): RelatedInput {
+  return {
+    forge,
+    projectPath: snapshot.ref.projectPath,
+    number: snapshot.ref.number,
+    ...(webOrigin ? { webOrigin } : {}),
+    description: snapshot.description,
+    paths: snapshot.files.map((file) => (file.deletedFile ? file.oldPath : file.newPath)),
+    now: new Date(),
+    deadline: Date.now() + RELATED_BUDGET_MS,
+  };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,11 +1,9 @@
 import type { Forge } from '../forge.js';
-import { gatherRelatedWork, type RelatedSources } from '../related-work.js';
+import { gatherRelatedWork, relatedInputOf, type RelatedSources } from '../related-work.js';
 import type { RunInRepo } from './github-context.js';
 
 /** Commits per path read from the base branch's history (one page, newest first). */
 const COMMITS_PER_PATH = 20;
-/** The whole lookup: it only adds to the summary, so it never holds a review up for long. */
-const RELATED_BUDGET_MS = 15_000;
 
 /**
  * Related work on GitHub: the base branch's commits touching each changed path (`GET /repos/{o}/{r}/commits?sha=&path=
@@ -37,16 +35,7 @@ export function createGitHubRelatedWork(run: RunInRepo): Required<Pick<Forge, 'r
             return { title: data.title, state: data.state, url: data.html_url };
           }),
       };
-      return gatherRelatedWork(sources, {
-        forge: 'github',
-        projectPath: ref.projectPath,
-        number: ref.number,
-        ...(webOrigin ? { webOrigin } : {}),
-        description: snapshot.description,
-        paths: snapshot.files.map((file) => (file.deletedFile ? file.oldPath : file.newPath)),
-        now: new Date(),
-        deadline: Date.now() + RELATED_BUDGET_MS,
-      });
+      return gatherRelatedWork(sources, relatedInputOf('github', snapshot, webOrigin));
     },
   };
 }

@@ -1,11 +1,9 @@
 import type { Forge } from '../forge.js';
-import { gatherRelatedWork, type RelatedSources } from '../related-work.js';
+import { gatherRelatedWork, relatedInputOf, type RelatedSources } from '../related-work.js';
 import type { GitLabContext } from './gitlab-context.js';
 
 /** Commits per path read from the target branch's history (one page, newest first). */
 const COMMITS_PER_PATH = 20;
-/** The whole lookup: it only adds to the summary, so it never holds a review up for long. */
-const RELATED_BUDGET_MS = 15_000;
 
 /**
  * Related work on GitLab: the target branch's commits touching each changed path (`GET /projects/:id/repository/commits
@@ -38,16 +36,7 @@ export function createGitLabRelatedWork(ctx: GitLabContext): Required<Pick<Forge
             return { title: issue.title, state: issue.state, url: issue.web_url };
           }),
       };
-      return gatherRelatedWork(sources, {
-        forge: 'gitlab',
-        projectPath: ref.projectPath,
-        number: ref.number,
-        ...(webOrigin ? { webOrigin } : {}),
-        description: snapshot.description,
-        paths: snapshot.files.map((file) => (file.deletedFile ? file.oldPath : file.newPath)),
-        now: new Date(),
-        deadline: Date.now() + RELATED_BUDGET_MS,
-      });
+      return gatherRelatedWork(sources, relatedInputOf('gitlab', snapshot, webOrigin));
     },
   };
 }

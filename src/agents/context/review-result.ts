@@ -1,6 +1,8 @@
 // What the single-reviewer and the multi-specialist paths of runReview share when they build their ReviewResult.
-import type { Finding, NotReviewedFile, StopCause } from '../../domain/finding.js';
+import type { ReviewTask } from '../../domain/agent-task.js';
+import type { Finding, NotReviewedFile, ReviewedFinding, ReviewResult, StopCause, TokenUsage } from '../../domain/finding.js';
 import type { SubmittedReview } from '../roles/reviewer/role.js';
+import type { FinalFindings } from './finalize-findings.js';
 import type { ReviewScope } from './scope.js';
 
 export const MAX_SUMMARY_CHARS = 19_000;
@@ -40,4 +42,48 @@ export function summaryOf(submitted: readonly SubmittedReview[], stoppedBy: Stop
   if (submitted.length === 0) return `The review stopped at ${stoppedText[stoppedBy ?? 'turns']} before the reviewer submitted its findings (${turns} turns).`;
   if (submitted.length === 1) return submitted[0]?.summary ?? '';
   return submitted.map((part, index) => `**Part ${index + 1} of ${batches}.** ${part.summary}`).join('\n\n');
+}
+
+/** What either path found and spent, to become its ReviewResult. */
+export interface ResultParts<F extends ReviewedFinding> {
+  task: ReviewTask;
+  scope: ReviewScope;
+  summary: string;
+  final: FinalFindings<F>;
+  /** The findings to post (the final ones, or what validation kept of them). */
+  findings: readonly F[];
+  usage: TokenUsage;
+  costUsd: number | undefined;
+  /** Set when a cap left some file reviewed by no one. */
+  stoppedBy: StopCause | undefined;
+  filesReviewed: number;
+  notReviewed: NotReviewedFile[];
+  notices: readonly string[];
+  redact: (text: string) => string;
+}
+
+/** The fields every review result has, redacted and capped (a multi-specialist review adds its reports). */
+export function reviewResultOf<F extends ReviewedFinding>(parts: ResultParts<F>): ReviewResult {
+  const { task, scope, final, redact } = parts;
+  const related = task.review?.related;
+  return {
+    headSha: task.repository.headSha,
+    summary: redact(parts.summary).slice(0, MAX_SUMMARY_CHARS),
+    findings: parts.findings.map((finding) => redactFinding(finding, redact)),
+    model: task.model,
+    usage: parts.usage,
+    truncated: parts.stoppedBy !== undefined,
+    ...(parts.costUsd !== undefined ? { costUsd: parts.costUsd } : {}),
+    ...(parts.stoppedBy ? { stoppedBy: parts.stoppedBy } : {}),
+    filesReviewed: parts.filesReviewed,
+    notReviewed: capList(parts.notReviewed),
+    hidden: final.hidden,
+    checks: final.checks,
+    ...(scope.incrementalFrom ? { incrementalFrom: scope.incrementalFrom } : {}),
+    fixed: final.fixed,
+    carriedForward: final.carriedForward,
+    notRaisedAgain: final.notRaisedAgain,
+    notices: parts.notices.map(redact).slice(0, 50),
+    ...(related ? { related } : {}),
+  };
 }

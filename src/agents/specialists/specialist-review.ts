@@ -8,7 +8,7 @@ import { readDiffTool } from '../context/diff-tool.js';
 import { finalizeFindings } from '../context/finalize-findings.js';
 import { planBatches } from '../context/plan-batches.js';
 import { batchTokensFor } from '../context/review-batches.js';
-import { capList, MAX_SUMMARY_CHARS, redactFinding } from '../context/review-result.js';
+import { reviewResultOf } from '../context/review-result.js';
 import type { ReviewScope } from '../context/scope.js';
 import { loopLimits } from '../roles/loop-accounting.js';
 import { validateFindings, type Validation } from '../roles/validator/run.js';
@@ -92,23 +92,17 @@ export async function specialistReview(input: SpecialistReviewInput): Promise<Re
   const dropped = [...aggregated.dropped, ...checked.dropped].map((entry) => ({ ...entry, title: redact(entry.title), reason: redact(entry.reason) }));
 
   return {
-    headSha: task.repository.headSha,
-    summary: redact(specialistsSummary(runs, plan.batches.length, scope)).slice(0, MAX_SUMMARY_CHARS),
-    findings: findings.map((finding) => redactFinding(finding, redact)),
-    model: task.model,
-    usage,
-    truncated: coverage.stoppedBy !== undefined,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(coverage.stoppedBy ? { stoppedBy: coverage.stoppedBy } : {}),
-    filesReviewed: coverage.reviewed,
-    notReviewed: capList([...plan.skipped, ...coverage.notReviewed]),
-    hidden: final.hidden,
-    checks: final.checks,
-    ...(scope.incrementalFrom ? { incrementalFrom: scope.incrementalFrom } : {}),
-    fixed: final.fixed,
-    carriedForward: final.carriedForward,
-    notRaisedAgain: final.notRaisedAgain,
-    notices: notices.map(redact).slice(0, 50),
+    ...reviewResultOf({
+      task, scope, final, redact,
+      summary: specialistsSummary(runs, plan.batches.length, scope),
+      findings,
+      usage,
+      costUsd,
+      stoppedBy: coverage.stoppedBy,
+      filesReviewed: coverage.reviewed,
+      notReviewed: [...plan.skipped, ...coverage.notReviewed],
+      notices,
+    }),
     specialists: specialistReports(runs, plan.batches.length, scope, redact),
     aggregation: {
       duplicatesMerged: aggregated.duplicatesMerged,
@@ -118,6 +112,5 @@ export async function specialistReview(input: SpecialistReviewInput): Promise<Re
       dropped: dropped.slice(0, 200),
       notRun: route.notRun,
     },
-    ...(review?.related ? { related: review.related } : {}),
   };
 }

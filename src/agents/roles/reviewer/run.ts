@@ -9,7 +9,7 @@ import { readDiffTool } from '../../context/diff-tool.js';
 import { finalizeFindings } from '../../context/finalize-findings.js';
 import { planBatches } from '../../context/plan-batches.js';
 import { batchTokensFor, reviewBatches } from '../../context/review-batches.js';
-import { capList, MAX_SUMMARY_CHARS, redactFinding, summaryOf } from '../../context/review-result.js';
+import { reviewResultOf, summaryOf } from '../../context/review-result.js';
 import { reviewScope } from '../../context/scope.js';
 import type { ReviewTask } from '../../../domain/agent-task.js';
 import { createModelClient, knownSecrets, type RunnerSecretsEnv } from '../../model-client.js';
@@ -50,24 +50,15 @@ export async function runReview(task: ReviewTask, secrets: RunnerSecretsEnv, wor
   const costUsd = costOf(task.model, run.usage);
   const notices = [...(review?.notices ?? []), ...scope.notices, ...notRunNotices(route.plan)];
   if (task.limits.costBudgetUsd !== undefined && costUsd === undefined) notices.push(`The cost budget was not enforced: there is no price for model ${task.model}.`);
-  return {
-    headSha: task.repository.headSha,
-    summary: redact(summaryOf(run.submitted, run.stoppedBy, run.usage.turns, plan.batches.length, scope)).slice(0, MAX_SUMMARY_CHARS),
-    findings: final.findings.map((finding) => redactFinding(finding, redact)),
-    model: task.model,
+  return reviewResultOf({
+    task, scope, final, redact,
+    summary: summaryOf(run.submitted, run.stoppedBy, run.usage.turns, plan.batches.length, scope),
+    findings: final.findings,
     usage: run.usage,
-    truncated: run.stoppedBy !== undefined,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
+    costUsd,
+    stoppedBy: run.stoppedBy,
     filesReviewed: run.reviewed,
-    notReviewed: capList([...plan.skipped, ...run.notReviewed]),
-    hidden: final.hidden,
-    checks: final.checks,
-    ...(scope.incrementalFrom ? { incrementalFrom: scope.incrementalFrom } : {}),
-    fixed: final.fixed,
-    carriedForward: final.carriedForward,
-    notRaisedAgain: final.notRaisedAgain,
-    notices: notices.map(redact).slice(0, 50),
-    ...(review?.related ? { related: review.related } : {}),
-  };
+    notReviewed: [...plan.skipped, ...run.notReviewed],
+    notices,
+  });
 }
