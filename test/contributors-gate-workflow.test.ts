@@ -1,6 +1,7 @@
 // The merge gates of the sentry-fix and ticket workflows on a real Temporal dev server, when the repository asks for two
 // people: someone who worked on the change (changeContributors, read when the gate opens and at each watch tick) is
-// refused by the Update's validator (nothing in history), rejections are not; one approval needed → unchanged.
+// refused by the Update's validator (nothing in history), rejections are not; one approval needed → unchanged. An
+// approver who pushes afterwards has their approval withdrawn at the next tick (the change told once).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -19,7 +20,11 @@ const EventType = proto.temporal.api.enums.v1.EventType;
 
 const alice: ChangeContributor = { userId: 501, username: 'alice', names: ['Alice Smith'], emails: ['asmith@corp.test'], kinds: ['authored', 'committed'] };
 const dave: ChangeContributor = { names: ['Dave Push'], emails: ['dpush@corp.test'], kinds: ['committed'] };
+/** Bob, once he pushed onto the change (after approving it). */
+const bobPushed: ChangeContributor = { username: 'bob', names: ['Bob Builder'], emails: ['bob@corp.test'], kinds: ['committed'] };
 const contributors = (...people: ChangeContributor[]) => ({ people, unmappedEmails: 0, truncated: false });
+const BOB_WITHDRAWN = /^bob pushed commits to the change after approving: their approval no longer counts; 2 approvals from people who did not work on the change are needed\./;
+const withdrawals = (notes: string[]) => notes.filter((note) => /approval no longer counts/.test(note));
 
 const approve = (by: Decider): GateDecision => ({ gate: 'merge', decision: 'approve', by });
 const ui = (name: string): Decider => ({ name, source: 'ui' });
@@ -98,6 +103,34 @@ describe('merge gates: contributors cannot approve when two people are needed', 
     assert.deepEqual(world.ready, [1]);
   });
 
+  test('sentry-fix, 2 approvals: an approver who pushes afterwards is withdrawn at the next tick, the change told once; the next approval alone does not end the gate', async () => {
+    const world = sentryWorld(2);
+    world.contributors = contributors(alice);
+    await withSentryFix(env, world, async (handle) => {
+      await sentryAtGate(handle);
+      assert.match((await handle.executeUpdate(decideUpdate, { args: [approve(ui('bob'))] })).next, /1 more approval/);
+      world.contributors = contributors(alice, bobPushed);
+      await until('the change is told bob\'s approval was withdrawn', () => withdrawals(world.notes).length > 0);
+      assert.match(withdrawals(world.notes)[0] ?? '', BOB_WITHDRAWN);
+      const [bob] = (await handle.query(sentryFixStatusQuery)).decisions;
+      assert.equal(bob?.by.name, 'bob');
+      assert.match(bob?.withdrawn?.reason ?? '', /^bob pushed commits to the change after approving: their approval no longer counts/);
+      await refused(handle, approve(ui('bob')), WORKED_ON);
+      // Told once: the ticks after it find nothing more to withdraw.
+      await afterWatchTick(world);
+      assert.equal(withdrawals(world.notes).length, 1);
+      assert.match((await handle.executeUpdate(decideUpdate, { args: [approve(ui('carol'))] })).next, /1 more approval from someone else/);
+      assert.equal((await handle.query(sentryFixStatusQuery)).openGate?.gate, 'merge', "carol's approval alone does not end the gate");
+      await handle.executeUpdate(decideUpdate, { args: [approve({ name: 'dan', source: 'cli' })] });
+      const final = await handle.result();
+      assert.equal(final.outcome, 'ready');
+      assert.match(final.outcomeDetail ?? '', /approved by carol \(ui\) and dan \(cli\)/);
+      assert.deepEqual(final.decisions.map((decision) => [decision.by.name, decision.withdrawn !== undefined]), [['bob', true], ['carol', false], ['dan', false]]);
+    });
+    assert.deepEqual(world.ready, [1]);
+    assert.equal(withdrawals(world.notes).length, 1);
+  });
+
   test('sentry-fix, 2 approvals: a contributor may still reject', async () => {
     const world = sentryWorld(2);
     world.contributors = contributors(alice);
@@ -141,6 +174,29 @@ describe('merge gates: contributors cannot approve when two people are needed', 
       assert.equal(final.outcome, 'ready');
       assert.deepEqual(await updateEvents(handle), { accepted: 3, rejected: 0 }, 'the plan approval and two merge approvals');
     });
+  });
+
+  test('ticket, 2 approvals: an approver who pushes afterwards is withdrawn at the next tick, the change told once; the next approval alone does not end the gate', async () => {
+    const world = ticketWorld(2);
+    world.contributors = contributors(alice);
+    await withTicket(env, world, async (handle) => {
+      await ticketAtMergeGate(handle);
+      await handle.executeUpdate(decideUpdate, { args: [approve({ name: 'bob', source: 'comment', userId: 77 })] });
+      world.contributors = contributors(alice, bobPushed);
+      await until('the change is told bob\'s approval was withdrawn', () => world.changeNotes.length > 0);
+      assert.match(world.changeNotes[0] ?? '', BOB_WITHDRAWN);
+      await afterWatchTick(world);
+      assert.equal(world.changeNotes.length, 1);
+      const merge = (await handle.query(ticketStatusQuery)).decisions.filter((decision) => decision.gate === 'merge');
+      assert.deepEqual(merge.map((decision) => [decision.by.name, decision.withdrawn !== undefined]), [['bob', true]]);
+      assert.match((await handle.executeUpdate(decideUpdate, { args: [approve(ui('maria'))] })).next, /1 more approval/);
+      assert.equal((await handle.query(ticketStatusQuery)).openGate?.gate, 'merge', "maria's approval alone does not end the gate");
+      await handle.executeUpdate(decideUpdate, { args: [approve(ui('nina'))] });
+      const final = await handle.result();
+      assert.equal(final.outcome, 'ready');
+      assert.match(final.outcomeDetail ?? '', /approved by maria \(ui\) and nina \(ui\)/);
+    });
+    assert.equal(world.changeNotes.length, 1);
   });
 
   test('ticket, 1 approval: unchanged — a contributor approves the merge', async () => {

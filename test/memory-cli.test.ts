@@ -50,7 +50,7 @@ describe('forgebot memory stats and learnings', () => {
         await runLearningsCommand(config, command, (chunk) => (text += chunk), store);
         return text;
       };
-      assert.match(await run({ action: 'list', status: 'proposed', json: false }), /p-1234\s+proposed\s+group\/app\s+all\s+-\s+dev\s+Raw SQL/);
+      assert.match(await run({ action: 'list', status: 'proposed', json: false }), /p-1234\s+proposed\s+group\/app\s+all\s+-\s+dev\s+reply !7\s+Raw SQL/);
       assert.match(await run({ action: 'accept', id: 'p-1234', as: 'maria', expires: '30d' }), /^accepted p-1234 for group\/app \(expires \d{4}-/);
       assert.deepEqual((await store.memory.briefLearnings('group/app')).map((entry) => entry.id), ['p-1234']);
       assert.match(await run({ action: 'show', id: 'p-1234', json: false }), /accepted by:\s+maria[\s\S]*source change:\s+!7|source change:\s+!7[\s\S]*accepted by:\s+maria/);

@@ -15,6 +15,9 @@ import { commandAccess, type CommandAccess } from './commands/command-access.js'
 import type { CommandBudget, CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
 import { renderCommandAnswer, type CommandAnswer, type DecisionForwarded } from './commands/command-answer.js';
 import { forwardDecision } from './commands/forward-decision.js';
+import { forwardRevision } from './commands/forward-revision.js';
+import type { RevisionForwarded } from './commands/command-answer.js';
+import type { ChangeRevision } from '../workflows/ticket-definitions.js';
 import { postAnswer } from './commands/post-answer.js';
 import { prepareAnswer } from './commands/prepare-answer.js';
 import { withTypedFailures } from './failures.js';
@@ -24,7 +27,7 @@ import type { ForgeRegistry } from './forge-activities.js';
 
 export type { CommandAccess } from './commands/command-access.js';
 export type { CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
-export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome } from './commands/command-answer.js';
+export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome, RevisionForwarded } from './commands/command-answer.js';
 
 /** A decision from a comment: the gate is the one the owning workflow waits at (forwardDecision asks it). */
 export type CommentDecision = Omit<GateDecision, 'gate' | 'planVersion'>;
@@ -67,6 +70,8 @@ export interface CommandActivities {
   postAnswer(ref: ChangeRef, ask: AnswerAsk, answer: ClaimRef): Promise<{ id: string; disposition?: FeedbackDisposition }>;
   /** The `decide` Update to the workflow that owns the change; its outcome or its validator's refusal. */
   forwardDecision(ref: ChangeRef, decision: CommentDecision, noteId: string): Promise<DecisionForwarded>;
+  /** `/claude revise`: the `reviseChange` Update to the ticket workflow that owns the change; taken, refused, or no owner. */
+  forwardRevision(ref: ChangeRef, revision: ChangeRevision): Promise<RevisionForwarded>;
   /** A review request from the change as the forge has it now (a command before any revision reached the workflow). */
   describeChangeForReview(ref: ChangeRef): Promise<ReviewRequest>;
   /**
@@ -138,6 +143,10 @@ export function createCommandActivities(deps: {
 
     async forwardDecision(ref, decision, noteId) {
       return forwardDecision(deps.client, ref, decision, `comment:${ref.forge}:${noteId}`);
+    },
+
+    async forwardRevision(ref, revision) {
+      return forwardRevision(deps.client, ref, revision, `revise:${ref.forge}:${revision.command.noteKind}:${revision.command.noteId}`);
     },
 
     async prepareAnswer(ref, ask) {

@@ -2,14 +2,19 @@ import { z } from 'zod';
 import { AccessLevel } from './access-level.js';
 
 /** What a person asks of forgebot in a comment on a change (`/claude <verb> …`; the trigger is configurable). */
-export const CommandVerb = z.enum(['review', 'explain', 'suggest', 'approve', 'reject', 'pause', 'resume', 'help']);
+export const CommandVerb = z.enum(['review', 'explain', 'suggest', 'revise', 'approve', 'reject', 'pause', 'resume', 'help']);
 export type CommandVerb = z.infer<typeof CommandVerb>;
 
-/** The access each verb needs by default: commands that cost tokens or change state need write; gates need maintain. */
+/**
+ * The access each verb needs by default: commands that cost tokens or change state need write; gates need maintain.
+ * `revise` is write: it costs tokens and adds a commit to forgebot's own branch, but merges nothing (the merge gate
+ * still needs an approver's access), as a Developer may push to a branch and not merge.
+ */
 export const DEFAULT_COMMAND_ACCESS: Readonly<Record<CommandVerb, AccessLevel>> = {
   review: 'write',
   explain: 'write',
   suggest: 'write',
+  revise: 'write',
   pause: 'write',
   resume: 'write',
   help: 'read',
@@ -20,7 +25,7 @@ export const DEFAULT_COMMAND_ACCESS: Readonly<Record<CommandVerb, AccessLevel>> 
 /** A parsed command: the verb and the rest of its line (untrusted text). */
 export const ParsedCommand = z.object({
   verb: CommandVerb,
-  /** `/claude review full` → `full`; `/claude explain src/a.ts:3-9` → `src/a.ts:3-9`; a reject's reason. */
+  /** `/claude review full` → `full`; `/claude explain src/a.ts:3-9` → `src/a.ts:3-9`; a reject's reason; what a revise asks. */
   argument: z.string().max(2_000),
 });
 export type ParsedCommand = z.infer<typeof ParsedCommand>;

@@ -42,6 +42,9 @@ export interface GateDecision {
   planVersion?: number;
 }
 
+/** A decision in a workflow's status: when it was taken and, for an approval that no longer counts, when and why. */
+export type StatusDecision = GateDecision & { at: string; withdrawn?: { at: string; reason: string } };
+
 /** What the `decide` Update returns once the workflow took the decision. */
 export interface GateOutcome {
   gate: GateName;
@@ -120,7 +123,7 @@ export interface SentryFixStatus {
   pipeline?: { state: string; webUrl?: string };
   /** The gate the workflow waits at now, if any, and until when (ISO time). */
   openGate?: { gate: GateName; since: string; expiresAt: string };
-  decisions: Array<GateDecision & { at: string }>;
+  decisions: StatusDecision[];
   /** The earlier attempt for this issue (a regression after a merged fix). */
   earlierAttempt?: { webUrl: string; outcome?: SentryFixOutcome };
   triggers: number;

@@ -1,12 +1,14 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { AccessLevel } from '../domain/access-level.js';
+import type { ChangeCommand } from '../domain/change-command.js';
 import type { ChangeRef } from '../domain/change-ref.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
 import type { TokenUsage } from '../domain/finding.js';
 import type { JiraUser } from '../domain/jira/ticket.js';
 import type { SubjectRef } from '../domain/subject-ref.js';
 import type { OperatorCancel } from './definitions.js';
-import type { GateDecision, GateName } from './sentry-fix-definitions.js';
+import type { GateName, StatusDecision } from './sentry-fix-definitions.js';
 
 // The ticket workflow (`ticket:jira:<KEY>`): requirements → plan → a person's approval (the `decide` Update, gate
 // `plan`, with the plan's version) → implementation with tests → MR → merge gate. Never writes code before a person
@@ -18,6 +20,32 @@ export const ticketReadySignal = defineSignal<[{ changelogId: string }]>('ticket
 export const ticketWithdrawnSignal = defineSignal<[{ why: 'left-ready' | 'deleted'; changelogId?: string }]>('ticketWithdrawn');
 /** A comment on the ticket: the workflow reads it through the API (answers to its questions, `approve`, `revise: …`). */
 export const ticketCommentSignal = defineSignal<[{ commentId: string; author: JiraUser }]>('ticketComment');
+/**
+ * `/claude revise <what>` on the change the workflow opened, from a person whose forge access the review workflow
+ * checked (forwardRevision): gathered like a Jira `revise:` for the next implementation step, and answered in the
+ * note's thread once it is pushed (or why not). The validator refuses it when the change takes no revision now.
+ */
+export interface ChangeRevision {
+  /** The change the note is on (must be the workflow's own). */
+  ref: ChangeRef;
+  /** The note, to answer in its thread. */
+  command: ChangeCommand;
+  /** What to change, with the diff note's file and lines (revisionRequest). Untrusted. */
+  request: string;
+  /** The author's access as the forge said it when the command was taken. */
+  accessLevel: AccessLevel;
+}
+/** What a taken revision said: the workflow, and how many requests now wait for the next implementation step. */
+export interface RevisionTaken {
+  workflowId: string;
+  waiting: number;
+  /** Revisions the change may still get after this one's step (TICKET_LIMITS.revisions). */
+  revisionsLeft: number;
+}
+export const reviseChangeUpdate = defineUpdate<RevisionTaken, [ChangeRevision]>('reviseChange');
+/** Histories recorded before it took no `reviseChange` Update (and answered no thread on the change). */
+export const FORGE_REVISE_PATCH = 'forge-revise-command';
+
 /** An operator stops the work (`forgebot … cancel`). */
 export const cancelTicketSignal = defineSignal<[OperatorCancel]>('cancelTicket');
 
@@ -83,7 +111,9 @@ export interface TicketStatus {
   change?: { ref: ChangeRef; webUrl: string; branch: string };
   pipeline?: { state: string; webUrl?: string };
   openGate?: { gate: GateName; since: string; expiresAt: string };
-  decisions: Array<GateDecision & { at: string }>;
+  decisions: StatusDecision[];
+  /** `/claude revise` requests taken from the change (who, their forge access, the note), and what each led to. */
+  forgeRevisions?: Array<{ by: string; userId: number; accessLevel: AccessLevel; noteUrl?: string; at: string; result?: string }>;
   /** The latest Jira comment id the workflow read. */
   lastCommentId?: string;
   usage?: TokenUsage;

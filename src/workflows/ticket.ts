@@ -19,6 +19,7 @@ import { jira, repository } from './ticket/activities.js';
 import { commentDesk } from './ticket/comment-desk.js';
 import { undoTraces, withLeftBehind } from './ticket/compensation.js';
 import { deliver } from './ticket/deliver.js';
+import { acceptForgeRevisions } from './ticket/forge-revisions.js';
 import { TicketInbox } from './ticket/inbox.js';
 import { agreePlan } from './ticket/plan-gate.js';
 import { movedOnByForgebot } from './ticket/reading.js';
@@ -119,6 +120,7 @@ export async function ticketWorkflow(input: TicketRunInput): Promise<TicketStatu
   setHandler(ticketWithdrawnSignal, () => {
     if (!over()) withdrawals.pending += 1;
   });
+  acceptForgeRevisions(inbox, status, workflowInfo().workflowId);
   setHandler(cancelTicketSignal, (cancel) => requestStop({ outcome: 'cancelled', detail: `cancelled by ${cancel.by}${cancel.reason ? `: ${cancel.reason}` : ''}` }));
   // Beside the steps, in the root scope (a stop cancels the steps, not these): withdrawals, and comments once mapped.
   beside('withdrawn signals', () => confirmWithdrawn(key, withdrawals, over, () => run?.movedTo, requestStop));

@@ -119,6 +119,7 @@ export class CommandFakes {
         this.decisions.push(decision);
         return { kind: 'taken', workflowId: 'sentry-fix:acme:1', outcome: { gate: 'merge', decision: decision.decision, next: 'marking the change ready for review' } };
       },
+      forwardRevision: async () => ({ kind: 'no-owner' }),
       describeChangeForReview: async (ref) => ({ ...this.world.request(this.world.head), ref }),
       prepareAnswer: async (ref, ask) => {
         const finding = ask.kind === 'reply' ? this.findingThreads.get(ask.reply.threadId) : undefined;

@@ -87,8 +87,9 @@ export const sentryScenarios: Record<string, SentryScenario> = {
     drive: async (handle) => assert.equal((await handle.result()).outcome, 'gated'),
   },
   // (`contributors-cannot-approve`) two approvals needed: a person who worked on the change is refused (nothing in
-  // history), one who pushed during the wait too after the watch tick read them; a contributor's refusal, then two
-  // other people approve → ready.
+  // history); erin approves, then she and dave push during the wait: at the watch tick that reads them erin's approval
+  // is withdrawn (one note on the change) and both are refused; bob's approval alone does not end the gate, carol's
+  // → ready.
   'sentry-fix-contributor-refused': {
     outcome: 'ready',
     arrange: (world) => {
@@ -98,14 +99,18 @@ export const sentryScenarios: Record<string, SentryScenario> = {
     drive: async (handle, world) => {
       await until('the merge gate is open', async () => (await status(handle)).openGate?.gate === 'merge');
       await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'alice', source: 'comment', userId: 501 } }] }), workedOnIt);
-      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] });
-      const reads = () => world.calls.filter((call) => call === 'changeContributors').length;
-      const seen = reads();
-      await until('the watch tick read them again', () => reads() >= seen + 2);
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'erin', source: 'cli' } }] });
+      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] }, { names: ['Erin'], emails: ['erin@corp.test'], kinds: ['authored', 'committed'] });
+      await until('the change is told erin\'s approval was withdrawn', () => world.notes.some((note) => /^erin pushed commits/.test(note)));
       await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'dave', source: 'cli' } }] }), workedOnIt);
-      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'bob', source: 'ui' } }] });
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'erin', source: 'cli' } }] }), workedOnIt);
+      const bob = await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'bob', source: 'ui' } }] });
+      assert.match(bob.next, /1 more approval/);
       await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'carol', source: 'cli' } }] });
-      assert.equal((await handle.result()).outcome, 'ready');
+      const final = await handle.result();
+      assert.equal(final.outcome, 'ready');
+      assert.deepEqual(final.decisions.map((decision) => [decision.by.name, decision.withdrawn !== undefined]), [['erin', true], ['bob', false], ['carol', false]]);
+      assert.equal(world.notes.filter((note) => /approval no longer counts/.test(note)).length, 1);
     },
   },
 };

@@ -2,7 +2,7 @@
 // and the outcome each must end with (test/replay-ticket.test.ts checks the recorded result says so).
 import assert from 'node:assert/strict';
 import { decideUpdate, type GateDecision } from '../../src/workflows/sentry-fix-definitions.js';
-import { ticketStatusQuery, ticketWithdrawnSignal, type TicketOutcome } from '../../src/workflows/ticket-definitions.js';
+import { reviseChangeUpdate, ticketStatusQuery, ticketWithdrawnSignal, type ChangeRevision, type TicketOutcome } from '../../src/workflows/ticket-definitions.js';
 import type { TicketTiming } from '../../src/workflows/ticket/timing.js';
 import { alice, mallory, TEST_TIMING, until, type TicketHandle, type TicketWorld } from './ticket-world.js';
 
@@ -25,6 +25,21 @@ const atGate = (handle: TicketHandle, gate: GateDecision['gate'], version?: numb
     return now.openGate?.gate === gate && (version === undefined || now.plans.at(-1)?.version === version);
   });
 const ui = (gate: GateDecision['gate'], decision: GateDecision['decision'], extra: Partial<GateDecision> = {}): GateDecision => ({ gate, decision, by: { name: 'olivia', source: 'ui' }, ...extra });
+
+/** A developer's `/claude revise` note on the ticket's change, as the review workflow forwards it. */
+async function forgeRevision(handle: TicketHandle, noteId: string, text: string): Promise<ChangeRevision> {
+  const ref = (await status(handle)).change?.ref;
+  assert.ok(ref, 'the change is open');
+  const command = {
+    command: { verb: 'revise' as const, argument: text },
+    noteId,
+    noteKind: 'note' as const,
+    threadId: `thread-${noteId}`,
+    place: { kind: 'diff' as const, path: 'src/report/export.ts', startLine: 3, line: 4 },
+    author: { id: 30, username: 'dev' },
+  };
+  return { ref, command, request: `in src/report/export.ts lines 3–4: ${text}`, accessLevel: 'write' };
+}
 
 export const ticketScenarios: Record<string, TicketScenario> = {
   // Questions, answered in a comment; plan v1; a permitted `revise:` comment → v2; a reader's approve refused on the
@@ -128,7 +143,9 @@ export const ticketScenarios: Record<string, TicketScenario> = {
     },
   },
   // (`contributors-cannot-approve`) two approvals needed at the merge gate: a person who worked on the change is
-  // refused (nothing in history), one who pushed during the wait too after the watch tick; two others approve → ready.
+  // refused (nothing in history); maria approves, then she and dave push during the wait: at the watch tick that reads
+  // them maria's approval is withdrawn (one note on the change) and dave is refused; nina's approval alone does not
+  // end the gate, oscar's → ready.
   'ticket-contributor-refused': {
     outcome: 'ready',
     arrange: (world) => {
@@ -140,13 +157,43 @@ export const ticketScenarios: Record<string, TicketScenario> = {
       await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve')] });
       await atGate(handle, 'merge');
       await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'Alice Smith', source: 'ui' } }] }), workedOnIt);
-      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] });
-      const reads = () => world.calls.filter((call) => call === 'changeContributors').length;
-      const seen = reads();
-      await until('the watch tick read them again', () => reads() >= seen + 2);
-      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'dave', source: 'cli' } }] }), workedOnIt);
       await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'maria', source: 'ui' } }] });
-      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'nina', source: 'cli' } }] });
+      world.contributors.people.push({ names: ['Dave'], emails: ['dave@corp.test'], kinds: ['committed'] }, { username: 'maria', names: ['Maria Rossi'], emails: ['maria@corp.test'], kinds: ['committed'] });
+      await until('the change is told maria\'s approval was withdrawn', () => world.changeNotes.some((note) => /^maria pushed commits/.test(note)));
+      await assert.rejects(handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'dave', source: 'cli' } }] }), workedOnIt);
+      const nina = await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'nina', source: 'cli' } }] });
+      assert.match(nina.next, /1 more approval/);
+      await handle.executeUpdate(decideUpdate, { args: [{ gate: 'merge', decision: 'approve', by: { name: 'oscar', source: 'ui' } }] });
+      assert.equal((await handle.result()).outcome, 'ready');
+      assert.equal(world.changeNotes.length, 1);
+    },
+  },
+  // (`forge-revise-command`) `/claude revise` on the change: refused by the validator at the plan gate (nothing in
+  // history); taken at the merge gate → a second implementation and commit, the note answered in its thread with it;
+  // a second note while the merge gate waits again, whose implementation fails its tests → not pushed, said on the
+  // ticket and in the thread; the merge approved → ready.
+  'ticket-forge-revised': {
+    outcome: 'ready',
+    arrange: (world) => {
+      world.works = [{}, {}, { commands: [{ name: 'test', exitCode: 1, timedOut: false }] }];
+    },
+    drive: async (handle, world) => {
+      await atGate(handle, 'plan', 1);
+      const early = { ...(await forgeRevision(handle, '900', 'too early')) };
+      await assert.rejects(handle.executeUpdate(reviseChangeUpdate, { args: [early] }), (error: unknown) => /takes no revision now/.test((error as { cause?: { message?: string } }).cause?.message ?? ''));
+      await handle.executeUpdate(decideUpdate, { args: [ui('plan', 'approve', { planVersion: 1 })] });
+      await atGate(handle, 'merge');
+      const taken = await handle.executeUpdate(reviseChangeUpdate, { args: [await forgeRevision(handle, '901', 'name the button "Download CSV"')], updateId: 'revise:gitlab:note:901' });
+      assert.deepEqual(taken, { workflowId: handle.workflowId, waiting: 1, revisionsLeft: 2 });
+      await until('the revision answered in its thread', () => world.threadAnswers.length === 1);
+      assert.equal(world.commits.length, 2);
+      await atGate(handle, 'merge');
+      await handle.executeUpdate(reviseChangeUpdate, { args: [await forgeRevision(handle, '902', 'and a header row')], updateId: 'revise:gitlab:note:902' });
+      await until('the failed revision answered', () => world.threadAnswers.length === 2);
+      assert.deepEqual(world.threadAnswers.map(({ noteId, answer }) => [noteId, answer.kind]), [['901', 'revision-pushed'], ['902', 'revision-not-pushed']]);
+      assert.equal(world.commits.length, 2);
+      await atGate(handle, 'merge');
+      await handle.executeUpdate(decideUpdate, { args: [ui('merge', 'approve')] });
       assert.equal((await handle.result()).outcome, 'ready');
     },
   },

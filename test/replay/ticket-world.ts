@@ -8,6 +8,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { AgentActivities, AgentAssignment } from '../../src/activities/agent-activities.js';
+import type { CommandActivities, CommandAnswer } from '../../src/activities/command-activities.js';
 import type { PlanDigest, WorkDigest } from '../../src/activities/agent-digest.js';
 import type { PipelineState } from '../../src/activities/forge.js';
 import type { ChangeState } from '../../src/activities/forge-activities.js';
@@ -35,7 +36,8 @@ export type TicketHandle = WorkflowHandle<typeof ticketWorkflow>;
 
 type Main = TicketActivities &
   GateAuditActivities &
-  Pick<RepositoryActivities, 'locateFiles' | 'readRepositorySettings' | 'readPipeline'> & {
+  Pick<CommandActivities, 'answerCommand'> &
+  Pick<RepositoryActivities, 'locateFiles' | 'readRepositorySettings' | 'readPipeline' | 'postChangeNote'> & {
     readChangeState(ref: ChangeRef): Promise<ChangeState['state']>;
     changeContributors(ref: ChangeRef): Promise<ChangeContributors>;
     markWorkReady(ref: ChangeRef): Promise<void>;
@@ -67,6 +69,8 @@ export class TicketWorld {
   ready: number[] = [];
   merged: Array<{ number: number; sha: string }> = [];
   cancelled: string[] = [];
+  /** Answers in threads on the change (`/claude revise` notes): the note's id and what was said. */
+  threadAnswers: Array<{ noteId: string; answer: CommandAnswer }> = [];
 
   readonly key: string;
   ticket: TicketDigest;
@@ -85,6 +89,8 @@ export class TicketWorld {
   changeState: ChangeState['state'] = 'opened';
   /** Who the forge says worked on the change (changeContributors answers it as it is at each call). */
   contributors: ChangeContributors = { people: [], unmappedEmails: 0, truncated: false };
+  /** Notes forgebot posted on the change (postChangeNote), e.g. an approval withdrawn at the merge gate. */
+  changeNotes: string[] = [];
   /** The gate decisions the workflow recorded for the audit trail (recordGateDecisions: not in `calls`). */
   gateDecisions: GateDecisionToRecord[] = [];
   /** Branch heads a person moved (locateFiles answers them). */
@@ -163,6 +169,11 @@ export class TicketWorld {
   main(): Main {
     return {
       readRunSettings: async () => this.runSettings,
+      answerCommand: async (_ref, noted, answer) => {
+        this.call(`answerCommand:${answer.kind}`);
+        this.threadAnswers.push({ noteId: noted.noteId, answer });
+        return { id: `answer-${this.threadAnswers.length}` };
+      },
       recordGateDecisions: async ({ decisions }) => {
         this.gateDecisions.push(...decisions);
         return { written: decisions.length };
@@ -232,6 +243,11 @@ export class TicketWorld {
       readChangeState: async () => {
         this.call('readChangeState');
         return this.changeState;
+      },
+      postChangeNote: async (_ref, body) => {
+        this.call('postChangeNote');
+        this.changeNotes.push(body);
+        return { id: `change-note-${this.changeNotes.length}` };
       },
       changeContributors: async () => {
         this.call('changeContributors');

@@ -13,6 +13,16 @@ export type DecisionForwarded =
   | { kind: 'refused'; workflowId: string; reason: string }
   | { kind: 'no-owner' };
 
+/**
+ * What `forwardRevision` found: the ticket workflow that owns the change took the revision (how many wait for its next
+ * step), refused it (its validator's reason), the owner takes no revisions (a Sentry fix), or no workflow owns it.
+ */
+export type RevisionForwarded =
+  | { kind: 'taken'; workflowId: string; waiting: number; revisionsLeft: number }
+  | { kind: 'refused'; workflowId: string; reason: string }
+  | { kind: 'not-revisable'; workflowId: string }
+  | { kind: 'no-owner' };
+
 /** How a review asked for by a command ended. */
 export type ReviewNowOutcome =
   | { kind: 'reviewed'; sha: string; findings: number; incrementalFrom?: string }
@@ -31,12 +41,12 @@ export type ReviewNowOutcome =
 export type CommandAnswer =
   | { kind: 'refused'; needed: AccessLevel; level: AccessLevel }
   /** Something forgebot needed could not be done (the access check, forwarding a decision): the command did not run. */
-  | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision'; reason: string }
+  | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision' | 'forwarding the revision'; reason: string }
   | { kind: 'help'; unknownVerb?: string }
   /** Histories from before the answerer: explain and suggest were not available. */
   | { kind: 'not-available'; verb: 'explain' | 'suggest' }
   /** The command does not say what to answer (e.g. explain with no lines): how to ask. */
-  | { kind: 'unclear'; verb: 'explain' | 'suggest'; reason: string }
+  | { kind: 'unclear'; verb: 'explain' | 'suggest' | 'revise'; reason: string }
   /** A review is running on the agent queue (one job at a time): the answer follows it. */
   | { kind: 'answer-waits'; sha: string }
   /** The answerer failed (after retries) or stopped before it answered. */
@@ -51,7 +61,12 @@ export type CommandAnswer =
   | { kind: 'rate-limited'; scope: 'person' | 'change'; limit: number; windowMinutes: number; retryInMinutes: number; what?: 'reviews' | 'answers'; acrossChanges?: true }
   | { kind: 'review-running'; sha: string }
   | { kind: 'review-done'; full: boolean; outcome: ReviewNowOutcome }
-  | { kind: 'decision'; result: DecisionForwarded };
+  | { kind: 'decision'; result: DecisionForwarded }
+  /** `/claude revise`: forwarded to the workflow that owns the change (or not). */
+  | { kind: 'revision'; result: RevisionForwarded }
+  /** The owning ticket workflow, after the revision's implementation step: the commit pushed, or why none was. */
+  | { kind: 'revision-pushed'; sha: string; changeUrl?: string }
+  | { kind: 'revision-not-pushed'; reason: string };
 
 export interface AnswerContext {
   ref: ChangeRef;
@@ -100,6 +115,21 @@ function decision(result: DecisionForwarded, change: string, context: AnswerCont
   }
 }
 
+function revision(result: RevisionForwarded, change: string, context: AnswerContext): string {
+  switch (result.kind) {
+    case 'taken': {
+      const others = result.waiting > 1 ? ` (with ${result.waiting - 1} other request${result.waiting === 2 ? '' : 's'} waiting for the same step)` : '';
+      return `Revising${others}: a new commit will follow on this ${change}; I'll reply here. (${codeSpan(result.workflowId)})`;
+    }
+    case 'refused':
+      return `Not revised by ${codeSpan(result.workflowId)}: ${untrusted(result.reason)}.`;
+    case 'not-revisable':
+      return `Nothing to revise: ${codeSpan(result.workflowId)} takes no revisions from comments; ${codeSpan(`${context.trigger} reject <reason>`)} closes its ${change}.`;
+    case 'no-owner':
+      return `Nothing to revise: forgebot did not write this ${change}. ${codeSpan(`${context.trigger} revise`)} asks for changes on a ${change} forgebot opened for a Jira ticket.`;
+  }
+}
+
 /** The answer as forgebot's Markdown: nothing from outside in it is live (no mention, link, HTML or quick action). */
 export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContext): string {
   const { ref, trigger } = context;
@@ -115,6 +145,7 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
     case 'not-available':
       return `${command(answer.verb)} is not available yet: it needs forgebot's answering agent, which this version does not have. ${command('review')} reviews the ${change} now.`;
     case 'unclear':
+      if (answer.verb === 'revise') return `${command('revise')}: ${untrusted(answer.reason)} Say what to change on the same line: ${codeSpan(`${trigger} revise rename the button to Download CSV`)}.`;
       return `${command(answer.verb)}: ${untrusted(answer.reason)} ${answer.verb === 'explain' ? `Write it on a line of the diff, or name the lines: ${codeSpan(`${trigger} explain src/app.ts:10-20`)}.` : `Write it on the lines to change, or name them: ${codeSpan(`${trigger} suggest src/app.ts:10-20 use a Map here`)}.`}`;
     case 'answer-waits':
       return `forgebot is reviewing ${short(answer.sha)} right now; your answer comes when that review ends (forgebot's agent runs one job at a time).`;
@@ -141,5 +172,11 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
       return reviewDone(answer.full, answer.outcome, change);
     case 'decision':
       return decision(answer.result, change, context);
+    case 'revision':
+      return revision(answer.result, change, context);
+    case 'revision-pushed':
+      return `Revised: commit ${short(answer.sha.replace(/[^0-9a-f]/gi, ''))} is on this ${change}'s branch. Its pipeline and the merge gate follow.`;
+    case 'revision-not-pushed':
+      return `Not revised: ${untrusted(answer.reason)}. Nothing was pushed; the ${change} stays as it was.`;
   }
 }

@@ -14,6 +14,7 @@ interface HelpEntry {
 const ENTRIES: readonly HelpEntry[] = [
   { verbs: ['review'], usage: ['review', 'review full'], what: 'reviews the newest commits now, a draft too; `full` reviews the whole change again' },
   { verbs: ['pause', 'resume'], usage: ['pause', 'resume'], what: 'turns automatic reviews of this change off / on (pushes while paused are remembered; resume reviews the newest)' },
+  { verbs: ['revise'], usage: ['revise <what to change>'], what: 'asks forgebot for another commit on a change it opened for a Jira ticket (on a diff line: those lines); answered here when it is pushed' },
   { verbs: ['approve', 'reject'], usage: ['approve', 'reject <reason>'], what: 'decides the gate of a change forgebot opened (the merge gate of a Sentry fix)' },
   { verbs: ['explain', 'suggest'], usage: ['explain <path:line>', 'suggest <what>'], what: 'explains lines of the change, or suggests a change to them (a one-click suggestion where it applies), in the thread' },
   { verbs: ['help'], usage: ['help'], what: 'this list' },

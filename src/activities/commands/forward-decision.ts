@@ -8,7 +8,7 @@ import type { GateStatus } from '../../workflows/shared/human-gate.js';
 import type { DecisionForwarded } from './command-answer.js';
 
 /** How long each call to Temporal may take (a lookup, a status query, the Update). */
-const CALL_TIMEOUT_MS = 20_000;
+export const CALL_TIMEOUT_MS = 20_000;
 
 /** The visibility query of the running workflows that own `ref` (they set ForgebotOwnedChange when they opened it). */
 export function ownerQuery(ref: ChangeRef): string {
@@ -20,19 +20,20 @@ export function ownerQuery(ref: ChangeRef): string {
   return `${searchAttributes.ownedChange.name} = "${key}" AND ExecutionStatus = "Running"`;
 }
 
-type TemporalClient = Pick<Client, 'workflow' | 'connection'>;
+export type TemporalClient = Pick<Client, 'workflow' | 'connection'>;
 
-async function findOwner(client: TemporalClient, ref: ChangeRef): Promise<{ workflowId: string; runId: string } | undefined> {
+/** The running workflow that owns `ref` (its type: a ticket's or a Sentry fix's), if any. */
+export async function findOwner(client: TemporalClient, ref: ChangeRef): Promise<{ workflowId: string; runId: string; type: string } | undefined> {
   return client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, async () => {
     for await (const execution of client.workflow.list({ query: ownerQuery(ref), pageSize: 10 })) {
-      return { workflowId: execution.workflowId, runId: execution.runId };
+      return { workflowId: execution.workflowId, runId: execution.runId, type: execution.type };
     }
     return undefined;
   });
 }
 
 /** The reason a refused Update gives: the validator's ApplicationFailure message. */
-function refusal(error: WorkflowUpdateFailedError): string {
+export function refusal(error: WorkflowUpdateFailedError): string {
   return error.cause instanceof ApplicationFailure || error.cause instanceof Error ? error.cause.message : error.message;
 }
 

@@ -3,8 +3,8 @@ import type { Kysely, Selectable } from 'kysely';
 import { FindingOutcome } from '../../domain/review-memory.js';
 import { SpecialistName } from '../../domain/specialist-name.js';
 import type { AuditDatabase } from '../audit-tables.js';
-import { FINDING_OUTCOMES_TABLE, LEARNINGS_TABLE, type LearningsTable } from './memory-tables.js';
-import type { Learning, ReviewMemoryStore } from './review-memory-store.js';
+import { FINDING_OUTCOMES_TABLE, LEARNING_PATTERNS_TABLE, LEARNINGS_TABLE, type LearningsTable } from './memory-tables.js';
+import type { Learning, NewLearning, ReviewMemoryStore } from './review-memory-store.js';
 
 /** A new learning id: `l-` and 10 hex digits (BriefLearning's id format). */
 export const newLearningId = (): string => `l-${randomBytes(5).toString('hex')}`;
@@ -17,6 +17,7 @@ function toLearning(row: Selectable<LearningsTable>): Learning {
     text: row.text,
     ...(row.source_change !== null ? { sourceChange: row.source_change } : {}),
     ...(row.source_note !== null ? { sourceNote: row.source_note } : {}),
+    ...(row.pattern_key !== null ? { patternKey: row.pattern_key } : {}),
     author: row.author,
     ...(specialist.success ? { specialist: specialist.data } : {}),
     status: row.status === 'accepted' ? 'accepted' : 'proposed',
@@ -25,6 +26,23 @@ function toLearning(row: Selectable<LearningsTable>): Learning {
     ...(row.expires_at !== null ? { expiresAt: new Date(row.expires_at) } : {}),
   };
 }
+
+const learningRow = (entry: NewLearning) => ({
+  id: entry.id ?? newLearningId(),
+  repository: entry.repository,
+  text: entry.text,
+  source_change: entry.sourceChange ?? null,
+  source_note: entry.sourceNote ?? null,
+  pattern_key: entry.patternKey ?? null,
+  author: entry.author,
+  specialist: entry.specialist ?? null,
+  status: entry.status,
+  accepted_by: entry.acceptedBy ?? null,
+  expires_at: entry.expiresAt ?? null,
+});
+
+/** The most outcome rows one pattern search reads. */
+const KIND_OUTCOMES_CAP = 2_000;
 
 /**
  * Review memory over the audit store's kysely (schema already applied): `migrated` runs the audit migrations, which
@@ -48,6 +66,8 @@ export function createKyselyMemoryStore(db: Kysely<AuditDatabase>, migrated: () 
         category: record.category,
         severity: record.severity,
         outcome: record.outcome,
+        path: record.path ?? null,
+        title: record.title ?? null,
       }));
       const written = await db
         .insertInto(FINDING_OUTCOMES_TABLE)
@@ -72,21 +92,71 @@ export function createKyselyMemoryStore(db: Kysely<AuditDatabase>, migrated: () 
       });
     },
 
+    async kindOutcomes(query) {
+      if (query.kinds.length === 0) return [];
+      await migrated();
+      const rows = await db
+        .selectFrom(FINDING_OUTCOMES_TABLE)
+        .select(['change_number', 'fingerprint', 'specialist', 'category', 'path', 'title', 'outcome', 'recorded_at'])
+        .where('repository', '=', query.repository)
+        .where('forge', '=', query.forge)
+        .where('recorded_at', '>=', query.since)
+        .where((eb) => eb.or(query.kinds.map((kind) => eb.and([eb('specialist', '=', kind.specialist), eb('category', '=', kind.category)]))))
+        .orderBy('recorded_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.min(Math.max(1, query.limit ?? KIND_OUTCOMES_CAP), KIND_OUTCOMES_CAP))
+        .execute();
+      return rows.flatMap((row) => {
+        const outcome = FindingOutcome.safeParse(row.outcome);
+        if (!outcome.success) return [];
+        return [
+          {
+            changeNumber: row.change_number,
+            fingerprint: row.fingerprint,
+            specialist: row.specialist,
+            category: row.category,
+            ...(row.path !== null ? { path: row.path } : {}),
+            ...(row.title !== null ? { title: row.title } : {}),
+            outcome: outcome.data,
+            recordedAt: new Date(row.recorded_at),
+          },
+        ];
+      });
+    },
+
+    async proposedPatterns(query) {
+      if (query.specialists.length === 0) return [];
+      await migrated();
+      const rows = await db
+        .selectFrom(LEARNING_PATTERNS_TABLE)
+        .select(['forge', 'repository', 'pattern_key', 'specialist', 'category', 'path_prefix'])
+        .where('forge', '=', query.forge)
+        .where('repository', '=', query.repository)
+        .where('specialist', 'in', [...query.specialists])
+        .limit(10_000)
+        .execute();
+      return rows.map((row) => ({ forge: row.forge, repository: row.repository, key: row.pattern_key, specialist: row.specialist, category: row.category, pathPrefix: row.path_prefix }));
+    },
+
+    async proposePattern(pattern, entry) {
+      await migrated();
+      return db.transaction().execute(async (trx) => {
+        const recorded = await trx
+          .insertInto(LEARNING_PATTERNS_TABLE)
+          .values({ forge: pattern.forge, repository: pattern.repository, pattern_key: pattern.key, specialist: pattern.specialist, category: pattern.category, path_prefix: pattern.pathPrefix, learning_id: entry.id })
+          .onConflict((conflict) => conflict.constraint(`${LEARNING_PATTERNS_TABLE}_once`).doNothing())
+          .returning('pattern_key')
+          .executeTakeFirst();
+        if (!recorded) return undefined;
+        const row = await trx.insertInto(LEARNINGS_TABLE).values(learningRow({ ...entry, patternKey: pattern.key })).onConflict((conflict) => conflict.column('id').doNothing()).returningAll().executeTakeFirst();
+        return row ? toLearning(row) : undefined;
+      });
+    },
+
     async addLearnings(learnings) {
       if (learnings.length === 0) return [];
       await migrated();
-      const rows = learnings.map((entry) => ({
-        id: entry.id ?? newLearningId(),
-        repository: entry.repository,
-        text: entry.text,
-        source_change: entry.sourceChange ?? null,
-        source_note: entry.sourceNote ?? null,
-        author: entry.author,
-        specialist: entry.specialist ?? null,
-        status: entry.status,
-        accepted_by: entry.acceptedBy ?? null,
-        expires_at: entry.expiresAt ?? null,
-      }));
+      const rows = learnings.map(learningRow);
       const written = await db.insertInto(LEARNINGS_TABLE).values(rows).onConflict((conflict) => conflict.column('id').doNothing()).returningAll().execute();
       return written.map(toLearning);
     },

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../config.js';
 import type { AuditStore } from '../../audit/audit-store.js';
-import type { Learning, LearningChange, LearningStatus } from '../../audit/memory/review-memory-store.js';
+import { learningOrigin, type Learning, type LearningChange, type LearningStatus } from '../../audit/memory/review-memory-store.js';
 import { SpecialistName } from '../../domain/specialist-name.js';
 import { sanitizeUntrusted } from '../../agents/sanitize.js';
 import { MemoryUsageError, parseExpiry, withMemory } from './memory-store.js';
@@ -36,12 +36,18 @@ function statusOf(value: string | undefined): LearningStatus | undefined {
   throw new MemoryUsageError(`--status ${JSON.stringify(value)}: proposed or accepted`);
 }
 
+/** Where a learning came from: `reply !7`, `pattern !19` (the latest change of the pattern), `operator`. */
+function from(entry: Learning): string {
+  const origin = learningOrigin(entry);
+  return entry.sourceChange !== undefined && origin !== 'operator' ? `${origin} !${entry.sourceChange}` : origin;
+}
+
 const day = (at: Date | undefined) => (at ? at.toISOString().slice(0, 10) : '-');
 
 export function learningsTable(learnings: readonly Learning[]): string {
   if (learnings.length === 0) return 'no learnings match\n';
-  const rows = learnings.map((entry) => [entry.id, entry.status, entry.repository, entry.specialist ?? 'all', day(entry.expiresAt), entry.author, entry.text.length > 80 ? `${entry.text.slice(0, 79)}…` : entry.text]);
-  return textTable(['id', 'status', 'repository', 'for', 'expires', 'author', 'text'], rows);
+  const rows = learnings.map((entry) => [entry.id, entry.status, entry.repository, entry.specialist ?? 'all', day(entry.expiresAt), entry.author, from(entry), entry.text.length > 80 ? `${entry.text.slice(0, 79)}…` : entry.text]);
+  return textTable(['id', 'status', 'repository', 'for', 'expires', 'author', 'from', 'text'], rows);
 }
 
 function learningDetail(entry: Learning): string {
@@ -49,7 +55,9 @@ function learningDetail(entry: Learning): string {
     ['id', entry.id],
     ['status', entry.status],
     ['repository', entry.repository],
+    ['from', learningOrigin(entry)],
     ['source change', entry.sourceChange !== undefined ? `!${entry.sourceChange}` : undefined],
+    ['pattern', entry.patternKey],
     ['author', entry.author],
     ['for', entry.specialist ?? 'every reviewer'],
     ['accepted by', entry.acceptedBy],
@@ -73,11 +81,11 @@ export async function runLearningsCommand(config: Config, command: LearningsComm
       case 'list': {
         const status = statusOf(command.status);
         const learnings = await memory.listLearnings({ ...(command.repository !== undefined ? { repository: command.repository } : {}), ...(status ? { status } : {}) });
-        return out(command.json ? asJson(learnings) : learningsTable(learnings));
+        return out(command.json ? asJson(learnings.map((entry) => ({ ...entry, origin: learningOrigin(entry) }))) : learningsTable(learnings));
       }
       case 'show': {
         const entry = found(await memory.getLearning(command.id), command.id);
-        return out(command.json ? asJson(entry) : learningDetail(entry));
+        return out(command.json ? asJson({ ...entry, origin: learningOrigin(entry) }) : learningDetail(entry));
       }
       case 'accept': {
         const expiresAt = parseExpiry(command.expires ?? DEFAULT_EXPIRY);

@@ -11,6 +11,7 @@ import { answerTurn, ANSWER_ASK_LIMITS, type AnswerDeskPort } from './answer-tur
 import { FindingFeedbackBook } from './finding-feedback.js';
 import { overPersonBudget } from './person-budget.js';
 import { rateVerdict, recentAsks, REVIEW_ASK_LIMITS, type ReviewAsk } from './review-rate-limit.js';
+import { reviseTurn } from './revise-turn.js';
 
 /**
  * Commands in comments (`/claude review`, `pause`, `approve` …): histories recorded before this patch never took the
@@ -276,6 +277,8 @@ export class CommandDesk {
       case 'approve':
       case 'reject':
         return this.decide(command, verb, access.level);
+      case 'revise':
+        return reviseTurn({ ref: this.ref, record: (noted, result) => this.record(noted, result), answer: (noted, answer) => this.answer(noted, answer) }, command, access.level);
       case 'explain':
       case 'suggest':
         if (patched(ANSWERS_PATCH)) return answerTurn(this.answerPort(), { kind: 'command', command });

@@ -140,7 +140,7 @@ export async function mergeGate(run: FixRun, gate: HumanGate, published: Publish
   const passed = () => pipelineState() === 'success' || pipelineState() === 'none';
   let gone: 'closed' | 'merged' | undefined;
   // Two people approving: neither may be someone who worked on the change (re-read at each watch tick).
-  const notContributors = await contributorGuard(mapping.approvals, () => contributors.changeContributors(ref));
+  const notContributors = await contributorGuard(mapping.approvals, ref, () => contributors.changeContributors(ref));
   run.setPhase('awaiting-approval', `waiting for a person's decision on ${webUrl}`);
   const result = await gate.wait({
     gate: 'merge',
@@ -157,7 +157,8 @@ export async function mergeGate(run: FixRun, gate: HumanGate, published: Publish
         gone = await changeGone(ref);
         // A failed pipeline may be re-run and pass: an approval is possible again then.
         if (!gone && !passed()) await readPipeline(run, published.commitSha);
-        if (!gone) await notContributors?.refresh();
+        // Someone who approved and pushed since: their approval is withdrawn (the change is told).
+        if (!gone) await notContributors?.recheck(gate);
         return gone !== undefined;
       },
     },

@@ -1,10 +1,18 @@
-import { isCancellation, log, patched } from '@temporalio/workflow';
+import { isCancellation, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { RepositoryActivities } from '../../activities/sentry/contracts.js';
 import type { ChangeContributor, ChangeContributors, ContributionKind } from '../../domain/change-contributors.js';
+import type { ChangeRef } from '../../domain/change-ref.js';
+import { codeSpan, safeLine } from '../../domain/safe-markdown.js';
 import { failureReason } from '../failure-reason.js';
 import type { Decider, GateDecision } from '../sentry-fix-definitions.js';
+import { mainQueueRetry } from './activity-proxies.js';
+import type { HumanGate, WithdrawnApproval } from './human-gate.js';
 
 /** A merge gate needing two people refuses approvals from people who worked on the change. */
 export const CONTRIBUTORS_PATCH = 'contributors-cannot-approve';
+
+/** Notes on the change: the activity the sentry-fix merge gate's reminder posts through (the ticket's go to Jira). */
+const changeNotes = proxyActivities<Pick<RepositoryActivities, 'postChangeNote'>>(mainQueueRetry);
 
 const norm = (text: string) => text.trim().toLowerCase();
 
@@ -34,16 +42,28 @@ function howTheyWorked(person: ChangeContributor): string {
   return doings.length <= 1 ? (doings[0] ?? 'worked on it') : `${doings.slice(0, -1).join(', ')} and ${doings.at(-1) ?? ''}`;
 }
 
+/** What an approver did that makes them a contributor after they approved, most telling first. */
+function sinceApproving(name: string, person: ChangeContributor): string {
+  if (person.kinds.includes('committed')) return `${name} pushed commits to the change after approving`;
+  if (person.kinds.includes('authored')) return `${name} authored commits pushed to the change after approving`;
+  return `${name} opened the change`;
+}
+
 /**
  * The contributors of the change a merge gate waits on, read when the gate opens and again at each of its watch ticks
  * (a push during the wait counts from the next tick). While they cannot be read, every approval is refused: the gate
- * cannot tell who may approve. Rejections are never refused.
+ * cannot tell who may approve. Rejections are never refused. An approval given before its author became a contributor
+ * is withdrawn at the tick that sees it (recheck).
  */
 export class ContributorGuard {
   private known: ChangeContributors | undefined;
   private unreadable: string | undefined;
 
-  constructor(private readonly read: () => Promise<ChangeContributors>) {}
+  constructor(
+    private readonly approvals: number,
+    private readonly ref: ChangeRef,
+    private readonly read: () => Promise<ChangeContributors>,
+  ) {}
 
   async refresh(): Promise<void> {
     try {
@@ -53,6 +73,36 @@ export class ContributorGuard {
       if (isCancellation(error)) throw error;
       this.unreadable = failureReason(error);
       log.warn('could not read who worked on the change: approvals wait', { reason: this.unreadable });
+    }
+  }
+
+  /**
+   * A watch tick: reads the contributors again and withdraws the approvals of people who are contributors now (they
+   * pushed after approving), telling the change once for each. Nothing is withdrawn on a failed read (the last one may
+   * be stale), nor when an approval completed the gate meanwhile (see HumanGate.withdrawApprovals: it is done). An
+   * approval that completes the gate between a push and the tick that reads it counts: the tick interval is the window.
+   */
+  async recheck(gate: HumanGate): Promise<void> {
+    await this.refresh();
+    const known = this.unreadable === undefined ? this.known : undefined;
+    if (!known) return;
+    const withdrawn = gate.withdrawApprovals((decision) => {
+      const person = decision.decision === 'approve' ? contributorAmong(decision.by, known.people) : undefined;
+      if (!person) return undefined;
+      return `${sinceApproving(decision.by.name, person)}: their approval no longer counts; ${this.approvals} approvals from people who did not work on the change are needed`;
+    });
+    for (const each of withdrawn) await this.tell(each);
+  }
+
+  /** One note on the change per approval withdrawn; one that cannot be posted (after its retries) is logged. */
+  private async tell({ decision, reason }: WithdrawnApproval): Promise<void> {
+    log.info('approval withdrawn: the approver worked on the change since', { by: decision.by.name, reason });
+    const body = `${safeLine(reason)}.\n\nThe merge gate of ${codeSpan(workflowInfo().workflowId)} keeps waiting for the approvals it still needs.`;
+    try {
+      await changeNotes.postChangeNote(this.ref, body);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('could not tell the change an approval was withdrawn', { reason: failureReason(error) });
     }
   }
 
@@ -68,10 +118,13 @@ export class ContributorGuard {
   }
 }
 
-/** The guard for a merge gate needing `approvals` people (two or more, behind CONTRIBUTORS_PATCH), read once; else none. */
-export async function contributorGuard(approvals: number, read: () => Promise<ChangeContributors>): Promise<ContributorGuard | undefined> {
+/**
+ * The guard for a merge gate on `ref` needing `approvals` people (two or more, behind CONTRIBUTORS_PATCH, which the
+ * withdrawal of an approval at a watch tick is part of too), read once; else none.
+ */
+export async function contributorGuard(approvals: number, ref: ChangeRef, read: () => Promise<ChangeContributors>): Promise<ContributorGuard | undefined> {
   if (approvals < 2 || !patched(CONTRIBUTORS_PATCH)) return undefined;
-  const guard = new ContributorGuard(read);
+  const guard = new ContributorGuard(approvals, ref, read);
   await guard.refresh();
   return guard;
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure, condition, currentUpdateInfo, isCancellation, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { GateAuditActivities, GateDecisionToRecord } from '../../audit/gate-decision-activities.js';
 import { searchAttributes } from '../definitions.js';
-import { decideUpdate, type GateDecision, type GateName, type GateOutcome } from '../sentry-fix-definitions.js';
+import { decideUpdate, type GateDecision, type GateName, type GateOutcome, type StatusDecision } from '../sentry-fix-definitions.js';
 
 /** The gates record each decision they take in the audit trail (an activity): Temporal UI ones too, Jira comments too. */
 export const AUDIT_GATE_DECISIONS_PATCH = 'audit-gate-decisions';
@@ -15,7 +15,13 @@ const gateAudit = proxyActivities<GateAuditActivities>({
 /** What a workflow's status shows of its gates (SentryFixStatus and the ticket workflow's status both have these). */
 export interface GateStatus {
   openGate?: { gate: GateName; since: string; expiresAt: string };
-  decisions: Array<GateDecision & { at: string }>;
+  decisions: StatusDecision[];
+}
+
+/** An approval dropped from the open gate (withdrawApprovals), and why it no longer counts. */
+export interface WithdrawnApproval {
+  decision: GateDecision;
+  reason: string;
 }
 
 export interface GateWait {
@@ -53,6 +59,8 @@ interface TakenEntry extends GateDecisionToRecord {
 interface OpenGate {
   wait: GateWait;
   approvals: GateDecision[];
+  /** Each approval's entry in status.decisions (marked there when it is withdrawn). */
+  entries: Map<GateDecision, StatusDecision>;
   result?: GateResult;
 }
 
@@ -124,7 +132,8 @@ export class HumanGate {
     const open = this.open;
     // The validator ran in this same activation: a gate is open and undecided.
     if (!open || open.result) refused(`no gate is open: ${this.closedBecause()}`);
-    this.status.decisions.push({ ...decision, at: new Date().toISOString() });
+    const entry: StatusDecision = { ...decision, at: new Date().toISOString() };
+    this.status.decisions.push(entry);
     this.taken.push({ key: updateId ?? `gate-decision:${this.taken.length}`, decision, forwarded: updateId !== undefined && decision.by.source === 'comment' });
     const { gate } = open.wait;
     if (decision.decision === 'reject') {
@@ -132,6 +141,7 @@ export class HumanGate {
       return { gate, decision: 'reject', next: open.wait.next('reject') };
     }
     open.approvals.push(decision);
+    open.entries.set(decision, entry);
     const needed = open.wait.approvals ?? 1;
     if (open.approvals.length < needed) {
       const more = needed - open.approvals.length;
@@ -153,6 +163,29 @@ export class HumanGate {
       if (error instanceof ApplicationFailure && error.type === REFUSED) return { refused: error.message };
       throw error;
     }
+  }
+
+  /**
+   * Drops the open gate's approvals that `disqualified` gives a reason for (e.g. the approver pushed commits since):
+   * they no longer count, the gate waits for as many approvals as it still needs, and status.decisions marks each
+   * withdrawn with its reason. A gate that completed is done: the approvals that completed it are never withdrawn (the
+   * workflow acts on them already), and none is withdrawn once no gate is open. Answers the approvals dropped.
+   */
+  withdrawApprovals(disqualified: (decision: GateDecision) => string | undefined): WithdrawnApproval[] {
+    const open = this.open;
+    if (!open || open.result) return [];
+    const withdrawn: WithdrawnApproval[] = [];
+    const at = new Date().toISOString();
+    open.approvals = open.approvals.filter((decision) => {
+      const reason = disqualified(decision);
+      if (reason === undefined) return true;
+      withdrawn.push({ decision, reason });
+      const entry = open.entries.get(decision);
+      if (entry) entry.withdrawn = { at, reason };
+      open.entries.delete(decision);
+      return false;
+    });
+    return withdrawn;
   }
 
   /**
@@ -193,7 +226,7 @@ export class HumanGate {
   private async waitOpen(wait: GateWait, auditing: boolean): Promise<GateResult> {
     const since = Date.now();
     const expiresAt = since + wait.expiryMs;
-    const open: OpenGate = { wait, approvals: [] };
+    const open: OpenGate = { wait, approvals: [], entries: new Map() };
     this.open = open;
     this.status.openGate = { gate: wait.gate, since: new Date(since).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
     let reminderAt = wait.reminder && wait.reminder.afterMs < wait.expiryMs ? since + wait.reminder.afterMs : undefined;

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { AuthorActivities } from '../../activities/author-activities.js';
+import type { CommandActivities } from '../../activities/command-activities.js';
 import type { ContributorActivities } from '../../activities/contributor-activities.js';
 import type { ForgeActivities } from '../../activities/forge-activities.js';
 import type { TicketActivities } from '../../activities/jira/ticket-contracts.js';
@@ -17,3 +18,5 @@ export const author = proxyActivities<Pick<AuthorActivities, 'markWorkReady' | '
 export const forge = proxyActivities<Pick<ForgeActivities, 'readChangeState'>>(mainQueueRetry);
 /** Who worked on the change: a merge gate needing two people keeps them from approving it. */
 export const contributors = proxyActivities<ContributorActivities>(mainQueueRetry);
+/** Answers in a thread on the change (a `/claude revise` note's), worded and made safe by the activity. */
+export const threads = proxyActivities<Pick<CommandActivities, 'answerCommand'>>(mainQueueRetry);

@@ -1,3 +1,5 @@
+import type { ChangeRevision } from '../ticket-definitions.js';
+
 /** What forgebot said on the ticket that a later comment answers: its questions, a plan version, the implementation. */
 export type Marker =
   | { id: string; kind: 'questions'; round: number }
@@ -32,6 +34,8 @@ export class TicketInbox {
   revisable = false;
   revisionsTaken = 0;
   revision: string | undefined;
+  /** `/claude revise` notes whose requests are in `revision`: answered in their threads after the step. */
+  revisionThreads: ChangeRevision[] = [];
   reads = 0;
   /** `approve` / `revise:` comments taken (TICKET_LIMITS.decisionComments). */
   decisionComments = 0;

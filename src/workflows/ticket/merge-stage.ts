@@ -8,6 +8,7 @@ import { runSettingsActivities } from '../shared/activity-proxies.js';
 import type { HumanGate } from '../shared/human-gate.js';
 import type { GateDecision } from '../sentry-fix-definitions.js';
 import { author, contributors, forge, repository } from './activities.js';
+import { answerRevisions } from './forge-revisions.js';
 import { implement } from './implement.js';
 import { watchEvery } from './plan-gate.js';
 import { publishWork } from './publish.js';
@@ -110,7 +111,7 @@ async function gateOnce(run: TicketRun, gate: HumanGate, open: Open, sha: string
   const passed = () => pipelineState() === 'success' || pipelineState() === 'none';
   let gone: 'closed' | 'merged' | undefined;
   // Two people approving: neither may be someone who worked on the change (re-read at each watch tick).
-  const notContributors = await contributorGuard(mapping.approvals, () => contributors.changeContributors(open.ref));
+  const notContributors = await contributorGuard(mapping.approvals, open.ref, () => contributors.changeContributors(open.ref));
   run.setPhase('awaiting-merge-approval', `waiting for a person's decision on ${open.webUrl}`);
   const result = await gate.wait({
     gate: 'merge',
@@ -130,7 +131,8 @@ async function gateOnce(run: TicketRun, gate: HumanGate, open: Open, sha: string
         gone = await changeGone(open.ref);
         // A failed pipeline may be re-run and pass: an approval is possible again then.
         if (!gone && !passed()) await readPipeline(run, sha);
-        if (!gone) await notContributors?.refresh();
+        // Someone who approved and pushed since: their approval is withdrawn (the change is told).
+        if (!gone) await notContributors?.recheck(gate);
         return gone !== undefined;
       },
     },
@@ -150,7 +152,7 @@ async function gateOnce(run: TicketRun, gate: HumanGate, open: Open, sha: string
 
 /**
  * After the implementation is on the change: its pipeline and the merge gate; a permitted person's `revise: …` on the
- * ticket meanwhile runs another implementation step on the same branch, within the same limits (at most
+ * ticket, or `/claude revise …` on the change (answered in its thread after the step), meanwhile runs another implementation step on the same branch, within the same limits (at most
  * TICKET_LIMITS.revisions): committed when it passes its checks, else said on the ticket, the change left as it was.
  */
 export async function mergeStage(run: TicketRun, gate: HumanGate, plan: ApprovedPlan, head: string): Promise<Ending> {
@@ -162,13 +164,25 @@ export async function mergeStage(run: TicketRun, gate: HumanGate, plan: Approved
   try {
     for (;;) {
       const step = await gateOnce(run, gate, open, sha);
-      if ('outcome' in step) return step;
+      if ('outcome' in step) {
+        // `/claude revise` notes the run ends before taking (a decision came first): told so in their threads.
+        const left = inbox.revisionThreads.splice(0);
+        if (left.length > 0) await answerRevisions(left, { kind: 'revision-not-pushed', reason: `the work on this change ended first (${step.outcome}: ${step.detail})` }, run.status);
+        return step;
+      }
       const request = inbox.revision ?? '';
+      // The `/claude revise` notes this step takes (only Updates taken since FORGE_REVISE_PATCH put any here).
+      const taken = inbox.revisionThreads.splice(0);
       inbox.revision = undefined;
       inbox.revisionsTaken += 1;
       const revised = await implement(run, plan, sha, { kind: 'revision', files: plan.files, request });
-      if (revised.ok) sha = await publishWork(run, plan, sha, revised.work);
-      else await say(run, { kind: 'not-pushed', reason: `${revised.reason}; the change stays as it was`, ...(revised.workClaim ? { workClaim: revised.workClaim } : {}) });
+      if (revised.ok) {
+        sha = await publishWork(run, plan, sha, revised.work);
+        if (taken.length > 0) await answerRevisions(taken, { kind: 'revision-pushed', sha, changeUrl: open.webUrl }, run.status);
+      } else {
+        await say(run, { kind: 'not-pushed', reason: `${revised.reason}; the change stays as it was`, ...(revised.workClaim ? { workClaim: revised.workClaim } : {}) });
+        if (taken.length > 0) await answerRevisions(taken, { kind: 'revision-not-pushed', reason: revised.reason }, run.status);
+      }
     }
   } finally {
     inbox.revisable = false;
