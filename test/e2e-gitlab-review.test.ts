@@ -9,7 +9,7 @@ import { toolUse, type ScriptedReply } from '../src/fakes/anthropic/messages.js'
 import { statusQuery } from '../src/workflows/definitions.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { startFixtureWorld, type World } from './helpers/e2e-world.js';
-import { eventually, type Stack } from './helpers/forgebot-stack.js';
+import { eventually, statusAfterReviewOf, type Stack } from './helpers/forgebot-stack.js';
 import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
@@ -144,8 +144,7 @@ describe('GitLab merge request review, end to end', () => {
     await eventually(() => summaries()[0]?.body.includes(fourth.sha.slice(0, 12)) || undefined, 'the summary of the fourth push');
     assert.match(summaries()[0]!.body, /Reviewed the fourth push/);
     assert.equal(model.abortedHolds, 1, 'the held model call was abandoned: its runner process was killed');
-    const status = await handle().query(statusQuery);
-    assert.equal(status.lastReviewedSha, fourth.sha);
+    const status = await statusAfterReviewOf(handle(), fourth.sha);
     assert.equal(status.reviewsCancelled, 1);
     assert.equal(summaries().length, 1);
     assert.deepEqual(model.errors, []);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerAudit } from '../../src/audit/wiring.js';
 import { createClaimStore } from '../../src/activities/claim-check/create-claim-store.js';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
 import { createLocalSandbox } from '../../src/activities/sandbox/local.js';
@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { Sandbox } from '../../src/activities/sandbox/sandbox.js';
 import { WORKFLOW_TIMEOUT_MS } from '../../src/webhooks/change-action.js';
+import { statusQuery, type ReviewStatus } from '../../src/workflows/definitions.js';
 import { createTemporalReviewStarter } from '../../src/webhooks/temporal-review-starter.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server.js';
 import { createAgentWorker } from '../../src/workers/agent-worker.js';
@@ -95,4 +96,15 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The review workflow's status once it records `sha` as reviewed. The summary is posted by an activity and the
+ * workflow records the SHA when that activity completes, so a status read right after the summary appears may be older.
+ */
+export async function statusAfterReviewOf(handle: WorkflowHandle, sha: string): Promise<ReviewStatus> {
+  return eventually(async () => {
+    const status = await handle.query(statusQuery);
+    return status.lastReviewedSha === sha ? status : undefined;
+  }, `the status records ${sha.slice(0, 12)} as reviewed`);
 }
