@@ -6,10 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gitlab } from '@gitbeaker/rest';
 import proto from '@temporalio/proto';
-import { E2E_MODEL_KEY } from './helpers/e2e-world.js';
 import { eventually } from './helpers/forgebot-stack.js';
-import { alive, killRunnersOf, runnerPids, stopWithin } from './helpers/agent-worker-kills.js';
-import { startAgentWorkerProcess, type AgentWorkerProcess } from './helpers/kubernetes-agent-worker.js';
+import { alive, killRunnersOf, runnerPids, startLocalAgentWorker, stopAgentWorkers } from './helpers/agent-worker-kills.js';
+import type { AgentWorkerProcess } from './helpers/kubernetes-agent-worker.js';
 import { ModelGate, type GatedCall } from './helpers/model-gate.js';
 import { fixToReady } from './helpers/sentry-e2e-cases.js';
 import { GITLAB_PROJECT, gitlabFixForge } from './helpers/sentry-fix-forges.js';
@@ -39,28 +38,14 @@ describe('Sentry fix: the agent-worker killed -9 during the fix', () => {
   });
   after(async () => {
     try {
-      for (const worker of workers) {
-        await stopWithin(worker, 15_000);
-        killRunnersOf(worker);
-      }
+      await stopAgentWorkers(workers);
       await gate?.stop();
     } finally {
       await world?.stop();
     }
   });
 
-  const startWorker = async (current: SentryWorld, gateUrl: string) => {
-    const worker = await startAgentWorkerProcess({
-      TEMPORAL_ADDRESS: current.env.address,
-      AGENT_TASK_QUEUE: current.stack.config.AGENT_TASK_QUEUE,
-      CLAIM_STORE_DIR: current.stack.config.CLAIM_STORE_DIR!,
-      SANDBOX: 'local',
-      ANTHROPIC_API_KEY: E2E_MODEL_KEY,
-      ANTHROPIC_BASE_URL: gateUrl,
-    });
-    workers.push(worker);
-    return worker;
-  };
+  const startWorker = (current: SentryWorld, gateUrl: string) => startLocalAgentWorker(workers, { address: current.env.address, config: current.stack.config, modelUrl: gateUrl });
 
   test('killed while the fixer waits on the model → the job runs again on the new worker → one draft MR, one branch, one Sentry link → ready', async () => {
     assert.ok(world && gate);

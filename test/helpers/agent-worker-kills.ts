@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Config } from '../../src/config.js';
 import { statusQuery } from '../../src/workflows/definitions.js';
 import { eventually } from './forgebot-stack.js';
 import { startAgentWorkerProcess, type AgentWorkerProcess } from './kubernetes-agent-worker.js';
@@ -68,6 +69,36 @@ export function killRunnersOf(worker: AgentWorkerProcess): void {
   }
 }
 
+/** Stops each worker (SIGTERM, then SIGKILL after 15 s), then the runners it left (a runner outlives its worker). */
+export async function stopAgentWorkers(workers: readonly AgentWorkerProcess[]): Promise<void> {
+  for (const worker of workers) {
+    await stopWithin(worker, 15_000);
+    killRunnersOf(worker);
+  }
+}
+
+/** Where a test's `forgebot agent-worker` takes its jobs: its Temporal, the stack's agent task queue and claim store, the model. */
+export interface AgentWorkerTarget {
+  address: string;
+  config: Pick<Config, 'AGENT_TASK_QUEUE' | 'CLAIM_STORE_DIR'>;
+  modelUrl: string;
+}
+
+/** `forgebot agent-worker` with the local sandbox (the real runner) for `target`, added to `workers` (for stopAgentWorkers). */
+export async function startLocalAgentWorker(workers: AgentWorkerProcess[], target: AgentWorkerTarget, env: Record<string, string> = {}): Promise<AgentWorkerProcess> {
+  const worker = await startAgentWorkerProcess({
+    TEMPORAL_ADDRESS: target.address,
+    AGENT_TASK_QUEUE: target.config.AGENT_TASK_QUEUE,
+    CLAIM_STORE_DIR: target.config.CLAIM_STORE_DIR!,
+    SANDBOX: 'local',
+    ANTHROPIC_API_KEY: E2E_MODEL_KEY,
+    ANTHROPIC_BASE_URL: target.modelUrl,
+    ...env,
+  });
+  workers.push(worker);
+  return worker;
+}
+
 /**
  * Queues several reviews for `forgebot agent-worker` processes (local sandbox, the real runner) and, each time the
  * current worker's job is waiting on the model, kills the worker -9 and starts a new one, `kills` times. The calls
@@ -87,19 +118,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
   const deadline = started + (options.timeoutMs ?? 600_000);
   const left = () => Math.max(1_000, deadline - Date.now());
   const workers: AgentWorkerProcess[] = [];
-  const startWorker = async () => {
-    const worker = await startAgentWorkerProcess({
-      TEMPORAL_ADDRESS: options.env.address,
-      AGENT_TASK_QUEUE: world.stack.config.AGENT_TASK_QUEUE,
-      CLAIM_STORE_DIR: world.stack.config.CLAIM_STORE_DIR!,
-      SANDBOX: 'local',
-      SANDBOX_NETWORK: options.sandboxNetwork ?? 'auto',
-      ANTHROPIC_API_KEY: E2E_MODEL_KEY,
-      ANTHROPIC_BASE_URL: world.gate.url,
-    });
-    workers.push(worker);
-    return worker;
-  };
+  const startWorker = () => startLocalAgentWorker(workers, { address: options.env.address, config: world.stack.config, modelUrl: world.gate.url }, { SANDBOX_NETWORK: options.sandboxNetwork ?? 'auto' });
   const handle = (iid: number) => options.env.client.workflow.getHandle(`review:gitlab:${PROJECT.id}:${iid}`);
   const published = () => world.iids.every((iid) => world.summaries(iid).length > 0);
   let kills = 0;
@@ -150,10 +169,7 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     await world.stop().catch(() => undefined);
     throw error;
   } finally {
-    for (const worker of workers) {
-      await stopWithin(worker, 15_000);
-      // Orphaned runners (own process group) that are still there: by pid, each one this campaign's workers started.
-      killRunnersOf(worker);
-    }
+    // Orphaned runners (own process group) that are still there too: by pid, each one this campaign's workers started.
+    await stopAgentWorkers(workers);
   }
 }

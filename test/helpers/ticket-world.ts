@@ -30,7 +30,7 @@ import { ticketStatusQuery, type TicketStatus } from '../../src/workflows/ticket
 import { buggyProject, CART_FIX, CART_PATH, SPARSE_TEST, SPARSE_TEST_PATH } from './buggy-project.js';
 import { E2E_GITLAB_TOKEN, E2E_MODEL_KEY } from './e2e-world.js';
 import { loadFixture } from './fixtures.js';
-import { eventually, startForgebot, type Stack } from './forgebot-stack.js';
+import { eventually, startForgebot, type Stack, type StackOptions } from './forgebot-stack.js';
 import { connectRedis } from './redis.js';
 import { startTemporal } from './temporal.js';
 
@@ -95,6 +95,8 @@ export interface TicketWorld {
   head(branch: string): Promise<string>;
   show(ref: string, path: string): Promise<string>;
   changedFiles(branch: string): Promise<string[]>;
+  /** The commits `branch` has beyond main, oldest first: each one's sha, parents and subject line. */
+  commitsBeyondMain(branch: string): Promise<{ sha: string; parents: string[]; subject: string }[]>;
   /** How the implementer works from now on (the world starts `as-planned`). */
   implementAs(next: ImplementerScript): void;
   /** The ticket's workflow started as the webhook starts it (in Ready for Dev), with shorter waits than people's. */
@@ -182,7 +184,13 @@ function asTicket(issue: Record<string, unknown>, ticket: Ticket): Record<string
 
 let changelogs = 50_000;
 
-export async function startTicketWorld(): Promise<TicketWorld> {
+/** How a test file changes the world: settings added to forgebot's, and how its stack runs (e.g. no agent worker in-process). */
+export interface TicketWorldOptions {
+  vars?: Record<string, string>;
+  stackOptions?: StackOptions;
+}
+
+export async function startTicketWorld(options: TicketWorldOptions = {}): Promise<TicketWorld> {
   const env = await startTemporal();
   await registerSearchAttributes(env.connection, 'default');
   const redis: Redis = await connectRedis();
@@ -221,8 +229,9 @@ export async function startTicketWorld(): Promise<TicketWorld> {
     JIRA_REPOSITORIES: JSON.stringify([
       { jiraProject: JIRA_PROJECT, forge: 'gitlab', projectId: GITLAB_PROJECT.id, projectPath: GITLAB_PROJECT.path, maxFiles: 5, maxLines: 200, inReviewStatus: 'In Review' },
     ]),
+    ...options.vars,
   };
-  let stack = await startForgebot(env, redis, vars);
+  let stack = await startForgebot(env, redis, vars, options.stackOptions);
 
   const updated = loadFixture('jira', 'issue_updated--status-todo-to-in-progress');
   const commented = loadFixture('jira', 'comment_created--cloud');
@@ -289,6 +298,11 @@ export async function startTicketWorld(): Promise<TicketWorld> {
     head,
     show: (ref, path) => git('show', `${ref}:${path}`),
     changedFiles: async (branch) => (await git('diff', '--name-only', `main...${branch}`)).split('\n').filter(Boolean).sort(),
+    commitsBeyondMain: async (branch) =>
+      (await git('log', '--reverse', '--format=%H%x09%P%x09%s', `main..${branch}`)).split('\n').filter(Boolean).map((line) => {
+        const [sha = '', parents = '', subject = ''] = line.split('\t');
+        return { sha, parents: parents.split(' ').filter(Boolean), subject };
+      }),
     implementAs(next) {
       script = next;
     },
@@ -313,7 +327,7 @@ export async function startTicketWorld(): Promise<TicketWorld> {
     async restartWorkers() {
       const { config } = stack;
       await stack.stop();
-      stack = await startForgebot(env, redis, { ...vars, TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE, AGENT_TASK_QUEUE: config.AGENT_TASK_QUEUE, CLAIM_STORE_DIR: config.CLAIM_STORE_DIR ?? '' });
+      stack = await startForgebot(env, redis, { ...vars, TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE, AGENT_TASK_QUEUE: config.AGENT_TASK_QUEUE, CLAIM_STORE_DIR: config.CLAIM_STORE_DIR ?? '' }, options.stackOptions);
     },
     async stop() {
       await stack.stop();
