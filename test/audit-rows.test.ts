@@ -16,7 +16,7 @@ const brief = (rows: AuditFact[]) => rows.map((row) => [row.kind, row.target, ro
 describe('audit rows by activity', () => {
   test('the table covers the activities that act outside, by their real names', () => {
     assert.deepEqual([...auditedActivityTypes].sort(), [
-      'acknowledgeCommand', 'answerCommand', 'closeWorkChange', 'commentOnTicket', 'commitTicketWork', 'deleteWorkBranch', 'describeTicketChange', 'forwardDecision',
+      'acknowledgeCommand', 'answerCommand', 'closeWorkChange', 'commentOnTicket', 'commitTicketWork', 'deleteWorkBranch', 'describeTicketChange', 'forwardDecision', 'learnFromCommand',
       'markWorkReady', 'mergeWork', 'openPlanChange', 'postAnswer', 'postChangeNote', 'postSentryReport', 'publishReview', 'publishStoredReview', 'publishWork',
       'reportFailure', 'runAgent', 'runReviewAgent', 'transitionTicket',
     ]);

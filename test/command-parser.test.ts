@@ -19,6 +19,8 @@ describe('parseCommand: examples', () => {
     ['trailing punctuation after the verb', '/claude pause.', { verb: 'pause', argument: '' }],
     ['spaces trimmed around the argument', '  /claude reject   not ready, see the tests   ', { verb: 'reject', argument: 'not ready, see the tests' }],
     ['CRLF line ends', 'hi\r\n/claude approve\r\n', { verb: 'approve', argument: '' }],
+    ['learn: the rest of the line is its text', 'Good point.\n/claude learn We log raw SQL in dev on purpose.\nthanks', { verb: 'learn', argument: 'We log raw SQL in dev on purpose.' }],
+    ['learn accept: the id is the argument', '/claude Learn accept l-0a1b2c3d4e', { verb: 'learn', argument: 'accept l-0a1b2c3d4e' }],
     ['the first command wins', '/claude pause\n/claude resume', { verb: 'pause', argument: '' }],
     ['a fenced command does not hide the next one', '```\n/claude approve\n```\n/claude help', { verb: 'help', argument: '' }],
     ['an inline-code span on the line before closes there', 'run `x`\n/claude review', { verb: 'review', argument: '' }],

@@ -121,6 +121,12 @@ describe('GitHub commands in comments, end to end', { skip: fixturesAvailable('g
     await eventually(() => eyesOn('issue-comment', comment.id).length === 1 || undefined, 'the 👀 reaction');
   });
 
+  test('/claude learn in a deployment without an audit database → the answer says learnings are not enabled', async () => {
+    const { answer } = await ask('/claude learn we log raw SQL in dev on purpose', DEVELOPER, 'learn');
+    assert.match(answer, /^Learnings are not enabled in this forgebot: they are kept in its audit database .*Nothing was recorded\.$/);
+    assert.deepEqual([(await status()).lastCommand?.verb, (await status()).lastCommand?.result], ['learn', 'learnings not enabled']);
+  });
+
   test("forgebot's own comment carrying /claude review → 202 ignored, no reaction, no answer; an edited comment → nothing", async () => {
     const requests = world.model.requests.length;
     const commandBefore = (await status()).lastCommand;

@@ -4,21 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { PERSON_LIMITS_PATCH } from '../src/workflows/review/person-budget.js';
 import { historyFromJSON } from './replay/history-json.js';
-import { pathOf } from './replay/history-paths.js';
+import { patchIds, pathOf } from './replay/history-paths.js';
 
 const historiesDir = new URL('./replay/histories/', import.meta.url);
-
-function patchIds(history: History): string[] {
-  return (history.events ?? []).flatMap((event) => {
-    const marker = event.markerRecordedEventAttributes;
-    const payload = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0] : undefined;
-    return payload ? [defaultPayloadConverter.fromPayload<{ id?: string }>(payload).id ?? ''] : [];
-  });
-}
 
 test('review-person-limits-v2.json: the patch marker, four claims, an agent job only for the commands the budget let through', async () => {
   const history = historyFromJSON(await readFile(new URL('review-person-limits-v2.json', historiesDir), 'utf8'));

@@ -4,9 +4,11 @@ import type { AccessLevel } from '../domain/access-level.js';
 import type { FeedbackDisposition } from '../domain/agent-task.js';
 import { verbOf, type ChangeCommand, type Noted, type ThreadReply } from '../domain/change-command.js';
 import type { ClaimRef } from '../domain/claim-ref.js';
+import type { ReviewMemoryStore } from '../audit/memory/review-memory-store.js';
 import type { AgentAssignment } from './agent-activities.js';
 import { repositoryOf, type ChangeRef } from '../domain/change-ref.js';
 import { DEFAULT_COMMAND_TRIGGER } from '../domain/command-parser.js';
+import { commandLabel } from '../domain/learn-command.js';
 import type { ReviewRequest } from '../domain/review-request.js';
 import type { GateDecision } from '../workflows/sentry-fix-definitions.js';
 import type { ClaimCheckStore } from './claim-check/claim-check-store.js';
@@ -14,6 +16,7 @@ import { answerInThread } from './commands/answer-in-thread.js';
 import { commandAccess, type CommandAccess } from './commands/command-access.js';
 import type { CommandBudget, CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
 import { renderCommandAnswer, type CommandAnswer, type DecisionForwarded } from './commands/command-answer.js';
+import { learnFromCommand, type LearnOutcome } from './commands/learn-from-command.js';
 import { forwardDecision } from './commands/forward-decision.js';
 import { forwardRevision } from './commands/forward-revision.js';
 import type { RevisionForwarded } from './commands/command-answer.js';
@@ -28,6 +31,7 @@ import type { ForgeRegistry } from './forge-activities.js';
 export type { CommandAccess } from './commands/command-access.js';
 export type { CommandBudgetClaim, CommandBudgetVerdict } from './commands/command-budget.js';
 export type { CommandAnswer, DecisionForwarded, ReviewNowOutcome, RevisionForwarded } from './commands/command-answer.js';
+export type { LearnOutcome } from './commands/learn-from-command.js';
 
 /** A decision from a comment: the gate is the one the owning workflow waits at (forwardDecision asks it). */
 export type CommentDecision = Omit<GateDecision, 'gate' | 'planVersion'>;
@@ -72,6 +76,12 @@ export interface CommandActivities {
   forwardDecision(ref: ChangeRef, decision: CommentDecision, noteId: string): Promise<DecisionForwarded>;
   /** `/claude revise`: the `reviseChange` Update to the ticket workflow that owns the change; taken, refused, or no owner. */
   forwardRevision(ref: ChangeRef, revision: ChangeRevision): Promise<RevisionForwarded>;
+  /**
+   * `/claude learn …` (its author's access, as checkCommandAccess read it, already enough for the action): a learning
+   * for the change's repository (accepted at once for an author with the gates' access, else proposed), a decision on
+   * one, or the list. Says so when forgebot keeps no review memory. Idempotent: a retry adds nothing twice.
+   */
+  learnFromCommand(ref: ChangeRef, command: ChangeCommand, accessLevel: AccessLevel): Promise<LearnOutcome>;
   /** A review request from the change as the forge has it now (a command before any revision reached the workflow). */
   describeChangeForReview(ref: ChangeRef): Promise<ReviewRequest>;
   /**
@@ -98,6 +108,8 @@ export function createCommandActivities(deps: {
   approveAccess?: AccessLevel;
   /** The per-person budgets across changes (absent: none, only each workflow's own limits). */
   budget?: CommandBudget;
+  /** Review memory, where `/claude learn` keeps learnings (absent: no audit database, learnings are not enabled). */
+  memory?: ReviewMemoryStore;
 }): CommandActivities {
   const trigger = deps.trigger ?? DEFAULT_COMMAND_TRIGGER;
   const approveAccess = deps.approveAccess ?? 'maintain';
@@ -122,13 +134,13 @@ export function createCommandActivities(deps: {
     async checkCommandAccess(ref, command) {
       return withTypedFailures(async () => {
         const level = await forgeFor(ref).accessLevel(repositoryOf(ref), { id: command.author.id, login: command.author.username });
-        return commandAccess(verbOf(command), level, approveAccess);
+        return commandAccess(command, level, approveAccess);
       });
     },
 
     async answerCommand(ref, command, answer) {
       return withTypedFailures(async () => {
-        const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: verbOf(command) });
+        const body = renderCommandAnswer(answer, { ref, trigger, approveAccess, verb: 'command' in command ? commandLabel(command.command) : verbOf(command) });
         const posted = await answerInThread(forgeFor(ref), ref, command, body);
         // Counted once said in the thread (a retry after a lost reply may count it twice: rare, and on the safe side).
         if (answer.kind === 'rate-limited') countRateLimited(answer.scope, answer.what ?? 'reviews');
@@ -155,6 +167,10 @@ export function createCommandActivities(deps: {
 
     async postAnswer(ref, ask, claim) {
       return withTypedFailures(() => postAnswer(forgeFor(ref), deps.claims, ref, ask, claim));
+    },
+
+    async learnFromCommand(ref, command, accessLevel) {
+      return withTypedFailures(() => learnFromCommand({ memory: deps.memory, ref, command, accessLevel, approveAccess }));
     },
 
     async describeChangeForReview(ref) {

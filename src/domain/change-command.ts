@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AccessLevel } from './access-level.js';
 
 /** What a person asks of forgebot in a comment on a change (`/claude <verb> …`; the trigger is configurable). */
-export const CommandVerb = z.enum(['review', 'explain', 'suggest', 'revise', 'approve', 'reject', 'pause', 'resume', 'help']);
+export const CommandVerb = z.enum(['review', 'explain', 'suggest', 'revise', 'approve', 'reject', 'pause', 'resume', 'learn', 'help']);
 export type CommandVerb = z.infer<typeof CommandVerb>;
 
 /**
@@ -18,6 +18,8 @@ export const DEFAULT_COMMAND_ACCESS: Readonly<Record<CommandVerb, AccessLevel>> 
   pause: 'write',
   resume: 'write',
   help: 'read',
+  /** Proposing a learning, or listing them; accepting and removing one needs the gates' access (command-access.ts). */
+  learn: 'write',
   approve: 'maintain',
   reject: 'maintain',
 };
@@ -25,7 +27,7 @@ export const DEFAULT_COMMAND_ACCESS: Readonly<Record<CommandVerb, AccessLevel>> 
 /** A parsed command: the verb and the rest of its line (untrusted text). */
 export const ParsedCommand = z.object({
   verb: CommandVerb,
-  /** `/claude review full` → `full`; `/claude explain src/a.ts:3-9` → `src/a.ts:3-9`; a reject's reason; what a revise asks. */
+  /** `/claude review full` → `full`; `/claude explain src/a.ts:3-9` → `src/a.ts:3-9`; a reject's reason; what a revise asks; a learn's text or action. */
   argument: z.string().max(2_000),
 });
 export type ParsedCommand = z.infer<typeof ParsedCommand>;

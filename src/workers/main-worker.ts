@@ -51,6 +51,8 @@ export async function createMainWorker(deps: {
   const client = new Client({ connection: deps.connection, namespace: config.TEMPORAL_NAMESPACE });
   // Checked against what the workflows call (src/workflows/**/activities.ts): a missing one is a type error here.
   const memory = deps.audit?.store.memory ?? createNoMemoryStore();
+  // `/claude learn` says learnings are not enabled without an audit database, rather than pretending to keep them.
+  const learnings = deps.audit && deps.audit.store.kind !== 'off' ? { memory: deps.audit.store.memory } : {};
   const activities = {
     ...createForgeActivities({ forges, claims, memory }),
     ...createFindingOutcomeActivities({ forges, memory }),
@@ -61,7 +63,7 @@ export async function createMainWorker(deps: {
     ...createSentrySettingsActivities(sentryFixSettings(config)),
     ...createAttemptCountActivities({ client }),
     ...sentryApiActivities(config, claims, deps.sentry ?? sentryClientFromConfig(config)),
-    ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS, ...(deps.commandBudget ? { budget: deps.commandBudget } : {}) }),
+    ...createCommandActivities({ forges, client, claims, trigger: config.COMMAND_TRIGGER, approveAccess: config.COMMAND_APPROVE_ACCESS, ...(deps.commandBudget ? { budget: deps.commandBudget } : {}), ...learnings }),
     ...ticketActivities(config, { forges, claims }, deps.jira ?? jiraClientFromConfig(config)),
     ...createGateAuditActivities({ store: deps.audit?.store ?? createNoAuditStore() }),
   } satisfies GateAuditActivities & ForgeActivities & FindingOutcomeActivities & AuthorActivities & RunSettingsActivities & RepositoryActivities & SentryActivities & AttemptActivities & CommandActivities & TicketActivities & ContributorActivities;

@@ -3,6 +3,7 @@
 // workflow did with each note: its reaction and its answers.
 import type { CommandActivities, CommandAnswer, CommentDecision } from '../../src/activities/command-activities.js';
 import type { Forge } from '../../src/activities/forge.js';
+import type { LearningView } from '../../src/activities/commands/learn-from-command.js';
 import type { AccessLevel } from '../../src/domain/access-level.js';
 import type { FeedbackDisposition } from '../../src/domain/agent-task.js';
 import { verbOf, type ChangeCommand, type ThreadReply } from '../../src/domain/change-command.js';
@@ -92,6 +93,9 @@ export class CommandFakes {
   /** Commands (note ids) whose author's budget across changes is spent; `budgetClaims`: every claim, in order. */
   budgetRefused = new Set<string>();
   budgetClaims: string[] = [];
+  /** `/claude learn` commands taken (note ids), in order; the learnings they added, by id. */
+  learned: string[] = [];
+  learnings = new Map<string, LearningView>();
 
   constructor(private readonly world: World) {}
 
@@ -108,7 +112,8 @@ export class CommandFakes {
       checkCommandAccess: async (_ref, command) => {
         const level = this.access.get(command.author.id) ?? 'none';
         const verb = verbOf(command);
-        const needed: AccessLevel = verb === 'approve' || verb === 'reject' ? 'maintain' : verb === 'help' ? 'read' : 'write';
+        const decidesLearning = verb === 'learn' && 'command' in command && /^(accept|remove) \S+$/.test(command.command.argument);
+        const needed: AccessLevel = verb === 'approve' || verb === 'reject' || decidesLearning ? 'maintain' : verb === 'help' ? 'read' : 'write';
         return { level, needed, allowed: rank.indexOf(level) >= rank.indexOf(needed) };
       },
       answerCommand: async (_ref, command, answer) => {
@@ -142,6 +147,22 @@ export class CommandFakes {
         this.posted.push(noteId);
         const disposition = this.dispositions.get(noteId);
         return { id: `answer-${this.posted.length}`, ...(disposition ? { disposition } : {}) };
+      },
+      learnFromCommand: async (_ref, command, accessLevel) => {
+        this.learned.push(command.noteId);
+        const [action = '', id = ''] = command.command.argument.split(' ');
+        if (action === 'list') return { kind: 'listed', learnings: [...this.learnings.values()], total: this.learnings.size };
+        if (action === 'accept' || action === 'remove') {
+          const learning = this.learnings.get(id);
+          if (!learning) return { kind: 'not-found', id };
+          if (action === 'remove') this.learnings.delete(id);
+          else this.learnings.set(id, { ...learning, status: 'accepted', acceptedBy: command.author.username });
+          return action === 'remove' ? { kind: 'removed', learning } : { kind: 'accepted', learning: this.learnings.get(id) ?? learning };
+        }
+        const maintainer = rank.indexOf(accessLevel) >= rank.indexOf('maintain');
+        const learning: LearningView = { id: `l-${command.noteId}`, status: maintainer ? 'accepted' : 'proposed', text: command.command.argument, author: command.author.username, ...(maintainer ? { acceptedBy: command.author.username } : {}) };
+        this.learnings.set(learning.id, learning);
+        return { kind: 'added', learning };
       },
       claimCommandBudget: async (claim) => {
         const noteId = claim.commandId.replace(/^[^:]*:/, '');

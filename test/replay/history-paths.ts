@@ -26,6 +26,15 @@ export function pathOf(history: History): HistoryPath {
   return { activities, patchedAfter };
 }
 
+/** The ids of every patch marker in a history, in order (a patch's own test checks its marker is there). */
+export function patchIds(history: History): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    const payload = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0] : undefined;
+    return payload ? [defaultPayloadConverter.fromPayload<{ id?: string }>(payload).id ?? ''] : [];
+  });
+}
+
 /** The old path's activities (runReviewAgent → publishReview) and the new path's (readRunSettings, runAgent → publishStoredReview). */
 export const OLD_PATH = ['runReviewAgent'];
 export const NEW_PATH = ['readRunSettings', 'runAgent', 'publishStoredReview'];

@@ -8,6 +8,7 @@ import type { ChangeCommand, ThreadReply } from '../../src/domain/change-command
 import type { CommandFakes, Person } from './command-world.js';
 import { sha, type World } from './replay-world.js';
 import { personLimitScenarios } from './person-limit-scenarios.js';
+import { learnScenarios } from './learn-scenarios.js';
 
 export type Handle = WorkflowHandle<typeof reviewWorkflow>;
 
@@ -247,4 +248,5 @@ export const scenarios: Record<string, Scenario> = {
     },
   },
   ...personLimitScenarios,
+  ...learnScenarios,
 };

@@ -1,6 +1,7 @@
 import { hasAccess, type AccessLevel } from '../../domain/access-level.js';
-import { DEFAULT_COMMAND_ACCESS, type CommandVerb } from '../../domain/change-command.js';
+import { DEFAULT_COMMAND_ACCESS, verbOf, type CommandVerb, type Noted } from '../../domain/change-command.js';
 import type { ChangeRef } from '../../domain/change-ref.js';
+import { isLearningDecision, learnRequestOf } from '../../domain/learn-command.js';
 
 /** What a command's author may do, as the forge's API says now (never the payload's `author_association`). */
 export interface CommandAccess {
@@ -15,11 +16,20 @@ export function neededAccess(verb: CommandVerb | 'reply', approveAccess: AccessL
   return verb === 'approve' || verb === 'reject' ? approveAccess : DEFAULT_COMMAND_ACCESS[verb];
 }
 
+/**
+ * The access a note needs: its verb's, but a decision on a learning (`learn accept`, `learn remove`) needs the gates'
+ * access as approve does; any other learn (a proposal, the list) needs `learn`'s own.
+ */
+export function neededAccessOf(noted: Noted, approveAccess: AccessLevel = 'maintain'): AccessLevel {
+  const learn = 'command' in noted ? learnRequestOf(noted.command) : undefined;
+  return learn && isLearningDecision(learn) ? approveAccess : neededAccess(verbOf(noted), approveAccess);
+}
+
 /** A reply in a finding thread costs model tokens and may keep a finding from being raised again: write, as `explain`. */
 export const REPLY_ACCESS: AccessLevel = 'write';
 
-export function commandAccess(verb: CommandVerb | 'reply', level: AccessLevel, approveAccess?: AccessLevel): CommandAccess {
-  const needed = neededAccess(verb, approveAccess);
+export function commandAccess(noted: Noted, level: AccessLevel, approveAccess?: AccessLevel): CommandAccess {
+  const needed = neededAccessOf(noted, approveAccess);
   return { level, needed, allowed: hasAccess(level, needed) };
 }
 

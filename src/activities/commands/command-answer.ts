@@ -5,6 +5,8 @@ import { codeSpan, safeCode, safeLine } from '../../domain/safe-markdown.js';
 import type { GateOutcome } from '../../workflows/sentry-fix-definitions.js';
 import { accessLabel, atLeast } from './command-access.js';
 import { renderHelp } from './command-help.js';
+import { renderLearnAnswer } from './learn-answer.js';
+import type { LearnOutcome } from './learn-from-command.js';
 
 /** What `forwardDecision` found: the owning workflow took the decision, refused it (its validator's reason), or none owns the change. */
 export type DecisionForwarded =
@@ -41,7 +43,7 @@ export type ReviewNowOutcome =
 export type CommandAnswer =
   | { kind: 'refused'; needed: AccessLevel; level: AccessLevel }
   /** Something forgebot needed could not be done (the access check, forwarding a decision): the command did not run. */
-  | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision' | 'forwarding the revision'; reason: string }
+  | { kind: 'failed'; doing: 'checking your access' | 'forwarding the decision' | 'forwarding the revision' | 'recording the learning'; reason: string }
   | { kind: 'help'; unknownVerb?: string }
   /** Histories from before the answerer: explain and suggest were not available. */
   | { kind: 'not-available'; verb: 'explain' | 'suggest' }
@@ -66,7 +68,9 @@ export type CommandAnswer =
   | { kind: 'revision'; result: RevisionForwarded }
   /** The owning ticket workflow, after the revision's implementation step: the commit pushed, or why none was. */
   | { kind: 'revision-pushed'; sha: string; changeUrl?: string }
-  | { kind: 'revision-not-pushed'; reason: string };
+  | { kind: 'revision-not-pushed'; reason: string }
+  /** `/claude learn …`: what it did to the repository's learnings (review memory). */
+  | { kind: 'learning'; outcome: LearnOutcome };
 
 export interface AnswerContext {
   ref: ChangeRef;
@@ -178,5 +182,7 @@ export function renderCommandAnswer(answer: CommandAnswer, context: AnswerContex
       return `Revised: commit ${short(answer.sha.replace(/[^0-9a-f]/gi, ''))} is on this ${change}'s branch. Its pipeline and the merge gate follow.`;
     case 'revision-not-pushed':
       return `Not revised: ${untrusted(answer.reason)}. Nothing was pushed; the ${change} stays as it was.`;
+    case 'learning':
+      return renderLearnAnswer(answer.outcome, context);
   }
 }

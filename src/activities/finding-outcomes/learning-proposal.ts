@@ -3,6 +3,18 @@ import type { FindingThread } from '../forge.js';
 
 /** The most a learning's text holds (BriefLearning.text). */
 export const LEARNING_TEXT_MAX = 500;
+/** An accepted learning lapses after this long unless told otherwise (a maintainer renews it with `learnings edit`). */
+export const DEFAULT_LEARNING_EXPIRY_DAYS = 90;
+
+/**
+ * A learning's text as a person typed it (the CLI's `--text`, `/claude learn <text>`): cleaned like any text that
+ * reaches a prompt (invisible characters, HTML comments, secrets), whitespace collapsed; too long or empty is refused
+ * with its length, never cut (a learning cut short may say the opposite).
+ */
+export function typedLearningText(text: string): { ok: true; text: string } | { ok: false; length: number } {
+  const clean = sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
+  return clean.length === 0 || clean.length > LEARNING_TEXT_MAX ? { ok: false, length: clean.length } : { ok: true, text: clean };
+}
 /** A reply shorter than this (after cleaning) gives no reason worth proposing ("wontfix", "no"). */
 const MIN_REASON = 12;
 /** The word itself ("won't fix:", "false positive -") is no reason: only what follows it is kept. */

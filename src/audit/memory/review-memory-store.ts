@@ -67,11 +67,17 @@ export interface Learning {
   expiresAt?: Date;
 }
 
-/** Where a learning came from: a person's reply, a pattern in the outcomes, or an operator (`learnings add`). */
-export const learningOrigin = (entry: Pick<Learning, 'patternKey' | 'sourceNote'>): 'pattern' | 'reply' | 'operator' =>
-  entry.patternKey !== undefined ? 'pattern' : entry.sourceNote !== undefined ? 'reply' : 'operator';
+/** How a `/claude learn` command's note is kept as a learning's source note (a reply's is its bare note id). */
+export const COMMAND_NOTE_PREFIX = 'command:';
 
-/** A new learning: proposed from a reply (its id derived from the note), or added by an operator (accepted). */
+/**
+ * Where a learning came from: a person's reply, a pattern in the outcomes, a `/claude learn` command in a comment, or
+ * an operator (`learnings add`).
+ */
+export const learningOrigin = (entry: Pick<Learning, 'patternKey' | 'sourceNote'>): 'pattern' | 'reply' | 'command' | 'operator' =>
+  entry.patternKey !== undefined ? 'pattern' : entry.sourceNote?.startsWith(COMMAND_NOTE_PREFIX) ? 'command' : entry.sourceNote !== undefined ? 'reply' : 'operator';
+
+/** A new learning: proposed from a reply or a command (its id derived from the note), or added by an operator (accepted). */
 export type NewLearning = Omit<Learning, 'createdAt' | 'id'> & { id?: string };
 
 export interface LearningChange {

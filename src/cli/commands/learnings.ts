@@ -3,12 +3,12 @@ import type { Config } from '../../config.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { learningOrigin, type Learning, type LearningChange, type LearningStatus } from '../../audit/memory/review-memory-store.js';
 import { SpecialistName } from '../../domain/specialist-name.js';
-import { sanitizeUntrusted } from '../../agents/sanitize.js';
+import { DEFAULT_LEARNING_EXPIRY_DAYS, typedLearningText } from '../../activities/finding-outcomes/learning-proposal.js';
 import { MemoryUsageError, parseExpiry, withMemory } from './memory-store.js';
 import { textTable } from './text-table.js';
 
 /** Without `--expires`, an accepted learning lapses after this long (a maintainer renews it with `edit --expires`). */
-export const DEFAULT_EXPIRY = '90d';
+export const DEFAULT_EXPIRY = `${DEFAULT_LEARNING_EXPIRY_DAYS}d`;
 
 export type LearningsCommand =
   | { action: 'list'; repository?: string; status?: string; json: boolean }
@@ -20,9 +20,9 @@ export type LearningsCommand =
 
 /** A learning's text as typed by an operator: cleaned like any text that reaches a prompt, 1 to 500 characters. */
 function learningText(text: string): string {
-  const clean = sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
-  if (clean.length === 0 || clean.length > 500) throw new MemoryUsageError(`--text: 1 to 500 characters (got ${clean.length})`);
-  return clean;
+  const typed = typedLearningText(text);
+  if (!typed.ok) throw new MemoryUsageError(`--text: 1 to 500 characters (got ${typed.length})`);
+  return typed.text;
 }
 
 function specialistOf(value: string): SpecialistName {
@@ -36,7 +36,7 @@ function statusOf(value: string | undefined): LearningStatus | undefined {
   throw new MemoryUsageError(`--status ${JSON.stringify(value)}: proposed or accepted`);
 }
 
-/** Where a learning came from: `reply !7`, `pattern !19` (the latest change of the pattern), `operator`. */
+/** Where a learning came from: `reply !7`, `command !7`, `pattern !19` (the latest change of the pattern), `operator`. */
 function from(entry: Learning): string {
   const origin = learningOrigin(entry);
   return entry.sourceChange !== undefined && origin !== 'operator' ? `${origin} !${entry.sourceChange}` : origin;

@@ -9,6 +9,8 @@ import { changeCommandSignal, threadReplySignal, type CarriedCommands, type Revi
 import { failureReason } from '../failure-reason.js';
 import { answerTurn, ANSWER_ASK_LIMITS, type AnswerDeskPort } from './answer-turn.js';
 import { FindingFeedbackBook } from './finding-feedback.js';
+import type { TurnPort } from './command-turn.js';
+import { learnTurn } from './learn-turn.js';
 import { overPersonBudget } from './person-budget.js';
 import { rateVerdict, recentAsks, REVIEW_ASK_LIMITS, type ReviewAsk } from './review-rate-limit.js';
 import { reviseTurn } from './revise-turn.js';
@@ -212,6 +214,11 @@ export class CommandDesk {
     }
   }
 
+  /** What a revise or learn turn uses of the desk. */
+  private turnPort(): TurnPort {
+    return { ref: this.ref, record: (noted, result) => this.record(noted, result), answer: (noted, answer) => this.answer(noted, answer) };
+  }
+
   /** What an answer's turn uses of the desk. */
   private answerPort(): AnswerDeskPort {
     return { ref: this.ref, status: this.status, feedback: this.feedback, asks: this.answerAsks, record: (noted, result) => this.record(noted, result), answer: (noted, answer) => this.answer(noted, answer) };
@@ -278,7 +285,9 @@ export class CommandDesk {
       case 'reject':
         return this.decide(command, verb, access.level);
       case 'revise':
-        return reviseTurn({ ref: this.ref, record: (noted, result) => this.record(noted, result), answer: (noted, answer) => this.answer(noted, answer) }, command, access.level);
+        return reviseTurn(this.turnPort(), command, access.level);
+      case 'learn':
+        return learnTurn(this.turnPort(), command, access.level);
       case 'explain':
       case 'suggest':
         if (patched(ANSWERS_PATCH)) return answerTurn(this.answerPort(), { kind: 'command', command });

@@ -1,25 +1,11 @@
-import { isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { CommandActivities, CommandAnswer } from '../../activities/command-activities.js';
-import { PERMANENT_ERROR_TYPES } from '../../activities/permanent-errors.js';
+import { isCancellation, patched } from '@temporalio/workflow';
 import type { AccessLevel } from '../../domain/access-level.js';
 import type { ChangeCommand } from '../../domain/change-command.js';
-import type { ChangeRef } from '../../domain/change-ref.js';
 import { revisionRequest } from '../../domain/revision-request.js';
 import { failureReason } from '../failure-reason.js';
 import { FORGE_REVISE_PATCH } from '../ticket-definitions.js';
+import { turnActivities as commands, type TurnPort } from './command-turn.js';
 import { overPersonBudget } from './person-budget.js';
-
-const commands = proxyActivities<CommandActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
-});
-
-/** What a revise turn uses of the command desk. */
-export interface ReviseDeskPort {
-  ref: ChangeRef;
-  record(command: ChangeCommand, result: string): void;
-  answer(command: ChangeCommand, answer: CommandAnswer): Promise<void>;
-}
 
 /**
  * `/claude revise <what>` (its author's access already checked): the text required, the author's budget across
@@ -27,7 +13,7 @@ export interface ReviseDeskPort {
  * workflow's TICKET_LIMITS.revisions), then forwarded to the workflow that owns the change and answered in the thread.
  * The owner answers again there once the revision is pushed (or why not).
  */
-export async function reviseTurn(desk: ReviseDeskPort, command: ChangeCommand, accessLevel: AccessLevel): Promise<void> {
+export async function reviseTurn(desk: TurnPort, command: ChangeCommand, accessLevel: AccessLevel): Promise<void> {
   if (!patched(FORGE_REVISE_PATCH)) {
     desk.record(command, 'help');
     return desk.answer(command, { kind: 'help', unknownVerb: 'revise' });
