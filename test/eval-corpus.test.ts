@@ -24,6 +24,17 @@ describe('evaluation corpus', () => {
     }
   });
 
+  test('docs and tests have ground truth, and their cases route those specialists, clean ones included', async () => {
+    const cases = await loadCases();
+    const forcing = (evalCase: EvalCase, name: 'docs' | 'tests') => evalCase.pipeline?.specialists[name]?.when === 'always';
+    for (const category of ['docs', 'tests'] as const) {
+      const expecting = cases.filter((evalCase) => evalCase.expected.some((issue) => issue.category === category));
+      assert.ok(expecting.length >= 3, `at least 3 cases expect a ${category} issue`);
+      for (const evalCase of expecting) assert.ok(forcing(evalCase, category), `${evalCase.id} runs the ${category} specialist`);
+      assert.ok(cases.some((evalCase) => evalCase.kind === 'clean' && forcing(evalCase, category)), `a clean case the ${category} specialist reviews`);
+    }
+  });
+
   test('a case becomes a real git repository: base on main, the change on top', async () => {
     const [evalCase] = (await loadCases()).filter((entry) => entry.id === 'ts-sql-injection');
     const repo = await materializeCase(evalCase!);

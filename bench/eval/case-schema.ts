@@ -41,7 +41,8 @@ export type ExpectedDrop = z.infer<typeof ExpectedDrop>;
 export const CaseKind = z.enum([
   'off-by-one', 'null-deref', 'wrong-await', 'resource-leak',
   'sql-injection', 'command-injection', 'path-traversal', 'hard-coded-secret', 'xss', 'ssrf', 'insecure-deserialization',
-  'n-plus-one', 'quadratic-loop', 'sync-io-hot-path', 'clean',
+  'n-plus-one', 'quadratic-loop', 'sync-io-hot-path',
+  'outdated-doc', 'undocumented-api', 'untested-change', 'tautological-assertion', 'clean',
 ]);
 export type CaseKind = z.infer<typeof CaseKind>;
 
@@ -62,7 +63,9 @@ export const EvalCase = z
     expected: z.array(ExpectedIssue).max(20),
     /**
      * `.forgebot.yml` `pipeline:` for the specialist run of this case; absent: the harness's forced routing (general,
-     * security, performance and the case's language specialist, validation on: runner-adapter.ts).
+     * security, performance and the case's language specialist, validation on: runner-adapter.ts). The docs and tests
+     * cases set one that also forces docs and tests (by default they need 150 / 40 changed lines); a run that leaves
+     * out a forced specialist, or every owner of an expected issue's category, fails the case.
      */
     pipeline: PipelineSettings.optional(),
     /** Findings the specialist run's validation must drop (the single reviewer has no validation pass). */

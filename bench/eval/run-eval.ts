@@ -121,9 +121,11 @@ async function runOne(evalCase: EvalCase, endpoint: ModelEndpoint, window: numbe
 }
 
 async function runSpecialistCase(evalCase: EvalCase, endpoint: ModelEndpoint, window: number, log: Logger): Promise<SpecialistCaseOutcome> {
-  const { outcome, result } = await runOne(evalCase, endpoint, window, log, specialistPipeline(evalCase));
+  const pipeline = specialistPipeline(evalCase);
+  const { outcome, result } = await runOne(evalCase, endpoint, window, log, pipeline);
   const empty = { findings: [] };
-  const expectations = outcome.error ? { met: false, problems: [`the run failed: ${outcome.error.slice(0, 200)}`] } : checkExpectations(evalCase, result ?? empty, window);
+  const forced = (Object.entries(pipeline.specialists) as [SpecialistName, { when: string } | undefined][]).filter(([, rule]) => rule?.when === 'always').map(([name]) => name);
+  const expectations = outcome.error ? { met: false, problems: [`the run failed: ${outcome.error.slice(0, 200)}`] } : checkExpectations(evalCase, result ?? empty, window, forced);
   return { ...outcome, specialists: scoreSpecialists(evalCase, result ?? empty, window), aggregation: caseAggregation(evalCase, result ?? empty, window), expectations };
 }
 

@@ -75,10 +75,26 @@ export function caseAggregation(evalCase: Pick<EvalCase, 'expected'>, result: Sp
   };
 }
 
-/** The case's `expect_dropped` and `expect_conflicts`, and that the specialists ran at all. */
-export function checkExpectations(evalCase: Pick<EvalCase, 'expect_dropped' | 'expect_conflicts'>, result: SpecialistResult, window = DEFAULT_LINE_WINDOW): PipelineExpectations {
+/**
+ * The case's `expect_dropped` and `expect_conflicts`, and that the specialists ran: at all, each one its pipeline
+ * forces (`forced`: those with `when: always`), and for each category of its expected issues one that owns it (a
+ * docs issue scored on a run without the docs specialist measures nothing about it).
+ */
+export function checkExpectations(
+  evalCase: Pick<EvalCase, 'expect_dropped' | 'expect_conflicts'> & Partial<Pick<EvalCase, 'expected'>>,
+  result: SpecialistResult,
+  window = DEFAULT_LINE_WINDOW,
+  forced: readonly SpecialistName[] = [],
+): PipelineExpectations {
   const problems: string[] = [];
   if (!result.specialists || !result.aggregation) problems.push('the specialist pipeline did not run (only the general reviewer was routed)');
+  const ran = new Set((result.specialists ?? []).map((report) => report.name));
+  if (result.specialists) {
+    const missing = forced.filter((name) => !ran.has(name));
+    if (missing.length > 0) problems.push(`forced but not run: ${missing.join(', ')}`);
+    const unowned = [...new Set((evalCase.expected ?? []).map((issue) => issue.category))].filter((category) => ![...ran].some((name) => SPECIALISTS[name].categories.includes(category)));
+    if (unowned.length > 0) problems.push(`no specialist of ${unowned.join(', ')} ran, yet the case expects such issues`);
+  }
   const drops = validationDrops(result);
   for (const expected of evalCase.expect_dropped) {
     const found = drops.some((entry) => near(entry.path, entry.line, expected.file, expected.lines, window) && (expected.raised_by === undefined || entry.raisedBy.includes(expected.raised_by)));

@@ -2,11 +2,14 @@
 // a real model is given — the brief's diff and what its tool calls return — never from a case's expected answers.
 import { parseHunks } from '../../domain/diff-position.js';
 import type { Finding } from '../../domain/finding.js';
-import { HEURISTIC_RULES, taintedNames, type RuleContext } from './heuristic-rules.js';
+import { HEURISTIC_RULES, taintedNames } from './heuristic-rules.js';
 import { specialistRules, type SuggestingRule } from './heuristic-specialist.js';
 import { heuristicValidator, isValidatorRequest } from './heuristic-validator.js';
-import { textOf, toolResultsOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
+import { firstTurnExtras, changeRuleStep } from './heuristic-change-rules.js';
+import { languageOf } from './heuristic-language.js';
+import { textOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
 import { specialistOf } from './specialist-brain.js';
+import { toolExchanges } from './tool-exchanges.js';
 
 const MAX_FILES_READ = 20;
 
@@ -23,13 +26,7 @@ export function addedLines(diff: string): Map<string, Set<number>> {
   return files;
 }
 
-export function languageOf(path: string): RuleContext['language'] {
-  if (/\.(ts|tsx|js|mjs)$/.test(path)) return 'typescript';
-  if (path.endsWith('.py')) return 'python';
-  if (path.endsWith('.go')) return 'go';
-  if (path.endsWith('.php')) return 'php';
-  return 'other';
-}
+export { languageOf } from './heuristic-language.js';
 
 /** The file text back from read_file's numbered output (`   12  text`). */
 export function unnumber(output: string): string[] {
@@ -62,33 +59,31 @@ export function heuristicFindings(path: string, lines: readonly string[], added:
 
 /**
  * The brain for the fake Anthropic server: turn 1 reads each changed file through `read_file` (as a model would, to
- * see the code around the diff); turn 2 submits the rules' findings on the added lines. Stateless: everything comes
- * from the request, so it serves any number of reviews. A specialist's conversation (its focus block names it) applies
- * that specialist's rules (heuristic-specialist.ts); the validator's is answered by heuristic-validator.ts.
+ * see the code around the diff); the last turn submits the rules' findings on the added lines. Stateless: everything
+ * comes from the request, so it serves any number of reviews. A specialist's conversation (its focus block names it)
+ * applies that specialist's rules (heuristic-specialist.ts), and the docs and tests specialists their change-level
+ * rules too (heuristic-change-rules.ts: the tests specialist lists the repository on turn 1 and searches for the
+ * changed functions' calls on turn 2); the validator's is answered by heuristic-validator.ts.
  */
 export function heuristicReviewer(request: MessagesRequest): ScriptedReply {
   if (isValidatorRequest(request)) return heuristicValidator(request);
   const specialist = specialistOf(request);
   const rules = specialist === undefined ? HEURISTIC_RULES : specialistRules(specialist);
   const added = addedLines(textOf(request.messages[0]?.content ?? ''));
-  const assistant = request.messages.filter((message) => message.role === 'assistant');
-  if (assistant.length === 0) {
+  const exchanges = toolExchanges(request);
+  if (!request.messages.some((message) => message.role === 'assistant')) {
     const paths = [...added.keys()].slice(0, MAX_FILES_READ);
-    if (paths.length > 0) return { content: paths.map((path) => toolUse('read_file', { path })), stop_reason: 'tool_use' };
+    if (paths.length > 0) return { content: [...paths.map((path) => toolUse('read_file', { path })), ...firstTurnExtras(specialist)], stop_reason: 'tool_use' };
   }
-  const asked = new Map<string, string>();
-  for (const message of assistant) {
-    if (typeof message.content === 'string') continue;
-    for (const block of message.content) if (block.type === 'tool_use' && block.name === 'read_file') asked.set(String(block.id), String((block.input as { path?: unknown }).path));
+  const files = new Map<string, string[]>();
+  for (const exchange of exchanges) {
+    const path = exchange.name === 'read_file' && !exchange.isError && exchange.output !== undefined ? String(exchange.input.path) : undefined;
+    const lines = path ? unnumber(exchange.output ?? '') : [];
+    if (path && lines.length > 0) files.set(path, lines);
   }
-  const findings: Finding[] = [];
-  for (const message of request.messages.filter((entry) => entry.role === 'user')) {
-    for (const result of toolResultsOf(message)) {
-      const path = asked.get(result.id);
-      const lines = path && !result.isError ? unnumber(result.content) : [];
-      if (path && lines.length > 0) findings.push(...heuristicFindings(path, lines, added.get(path) ?? new Set(), rules));
-    }
-  }
+  const step = changeRuleStep(specialist, files, added, exchanges);
+  if ('calls' in step) return { content: step.calls, stop_reason: 'tool_use' };
+  const findings = [...[...files].flatMap(([path, lines]) => heuristicFindings(path, lines, added.get(path) ?? new Set(), rules)), ...step.findings];
   const summary = findings.length === 0
     ? 'Heuristic reviewer: no rule matched the added lines.'
     : `Heuristic reviewer: ${findings.length} rule match(es) on the added lines (rule-based, no model involved).`;

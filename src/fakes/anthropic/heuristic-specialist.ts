@@ -5,6 +5,7 @@
 import type { Category } from '../../domain/finding.js';
 import { SpecialistName } from '../../domain/specialist-name.js';
 import { HEURISTIC_RULES, type HeuristicRule, type RuleContext } from './heuristic-rules.js';
+import { UNFAILING_ASSERTION } from './heuristic-tests.js';
 
 /** A rule that may also offer a replacement for the line it flags (a one-click suggestion). */
 export interface SuggestingRule extends HeuristicRule {
@@ -72,7 +73,7 @@ export const OVER_EAGER_QUERY_NEAR_LOOP: SuggestingRule = {
 };
 
 /** Rules a specialist may use that are right where they fire: the validator confirms findings with these. */
-export const PRECISE_RULES: readonly SuggestingRule[] = [...HEURISTIC_RULES, SQL_TEMPLATE_LITERAL];
+export const PRECISE_RULES: readonly SuggestingRule[] = [...HEURISTIC_RULES, SQL_TEMPLATE_LITERAL, UNFAILING_ASSERTION];
 
 type LanguageSpecialist = 'typescript' | 'python' | 'go' | 'php';
 
@@ -90,9 +91,10 @@ function languageRules(language: LanguageSpecialist): SuggestingRule[] {
 }
 
 /**
- * The rules a specialist applies, in order (one finding per line: the first that applies). general: today's single
- * reviewer's rules; security, performance, tests, docs: the rules of their category (tests and docs have none yet,
- * so they report nothing); a language specialist: see languageRules.
+ * The rules a specialist applies to added lines, in order (one finding per line: the first that applies). general:
+ * today's single reviewer's rules; security, performance: the rules of their category; tests: assertions that cannot
+ * fail; docs: none (its rules read whole declarations: heuristic-change-rules.ts, as do the tests specialist's
+ * untested-change rule); a language specialist: see languageRules.
  */
 export function specialistRules(name: string): readonly SuggestingRule[] {
   const parsed = SpecialistName.safeParse(name);
@@ -103,7 +105,7 @@ export function specialistRules(name: string): readonly SuggestingRule[] {
     case 'performance':
       return [...ofCategories(['performance']), OVER_EAGER_QUERY_NEAR_LOOP];
     case 'tests':
-      return ofCategories(['tests']);
+      return [...ofCategories(['tests']), UNFAILING_ASSERTION];
     case 'docs':
       return ofCategories(['docs']);
     default:

@@ -1,12 +1,17 @@
 // The heuristic fake model answering as the validator (its request offers submit_verdicts): a finding is confirmed
-// only when one of the precise rules of its category applies on its lines of the head file, else not confirmed with
-// the reason. Like the reviewer brain it works from what a real model gets: the brief and what read_file returns.
+// only when one of the precise rules of its category applies on its lines of the head file (for docs and tests, the
+// declaration checks of heuristic-docs.ts and heuristic-tests.ts), else not confirmed with the reason. Like the reviewer brain it works from what a real model gets: the brief and what read_file returns.
 import type { Category } from '../../domain/finding.js';
-import { languageOf, unnumber } from './heuristic-reviewer.js';
+import type { OutlineLanguage } from './code-outline.js';
+import { confirmDocs } from './heuristic-docs.js';
+import { languageOf } from './heuristic-language.js';
+import { unnumber } from './heuristic-reviewer.js';
 import { taintedNames } from './heuristic-rules.js';
 import { PRECISE_RULES } from './heuristic-specialist.js';
-import { textOf, toolResultsOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
+import { callPattern, testFilesCalling, untestedFunctionAt } from './heuristic-tests.js';
+import { textOf, toolUse, type MessagesRequest, type ScriptedReply } from './messages.js';
 import { toolNamesOf } from './specialist-brain.js';
+import { outputOf, toolExchanges, type ToolExchange } from './tool-exchanges.js';
 
 export const VALIDATOR_SUBMIT_TOOL = 'submit_verdicts';
 
@@ -40,24 +45,33 @@ export function briefItems(brief: string): BriefItem[] {
 }
 
 /** Head files the conversation read so far, by path (from its read_file calls and their results). */
-function filesRead(request: MessagesRequest): Map<string, string[]> {
-  const asked = new Map<string, string>();
-  for (const message of request.messages.filter((entry) => entry.role === 'assistant')) {
-    if (typeof message.content === 'string') continue;
-    for (const block of message.content) if (block.type === 'tool_use' && block.name === 'read_file') asked.set(String(block.id), String((block.input as { path?: unknown }).path));
-  }
+function filesRead(exchanges: readonly ToolExchange[]): Map<string, string[]> {
   const files = new Map<string, string[]>();
-  for (const message of request.messages.filter((entry) => entry.role === 'user')) {
-    for (const result of toolResultsOf(message)) {
-      const path = asked.get(result.id);
-      if (path && !result.isError) files.set(path, unnumber(result.content));
-    }
+  for (const exchange of exchanges) {
+    if (exchange.name === 'read_file' && !exchange.isError && exchange.output !== undefined) files.set(String(exchange.input.path), unnumber(exchange.output));
   }
   return files;
 }
 
+/** What search_code returned for a pattern, when the conversation searched for it. */
+type Searched = (pattern: string) => string | undefined;
+
+/** The checks that read more than the finding's own lines: a docs claim against its declaration, a function's tests. */
+function judgeDeclaration(item: BriefItem, lines: readonly string[], language: OutlineLanguage, searched: Searched): { verdict: 'confirmed' | 'not-confirmed'; reason: string } | undefined {
+  if (item.category === 'docs') {
+    const why = confirmDocs(lines, language, item.startLine, item.line);
+    return why ? { verdict: 'confirmed', reason: `${item.path}:${item.line} shows it: ${why}.` } : undefined;
+  }
+  const name = item.category === 'tests' ? untestedFunctionAt(item.path, lines, language, item.startLine, item.line) : undefined;
+  const output = name === undefined ? undefined : searched(callPattern(name));
+  if (name === undefined || output === undefined) return undefined;
+  const callers = testFilesCalling(output);
+  if (callers.length === 0) return { verdict: 'confirmed', reason: `${item.path}:${item.line} is in \`${name}\`, and no test file calls \`${callPattern(name)}\` (search_code).` };
+  return { verdict: 'not-confirmed', reason: `\`${name}\` is exercised by ${callers.slice(0, 3).join(', ')}: the change is covered by a test.` };
+}
+
 /** The verdict on one finding: which rule confirms it at which line, or why nothing does. */
-export function judge(item: BriefItem, lines: readonly string[] | undefined): { verdict: 'confirmed' | 'not-confirmed'; reason: string } {
+export function judge(item: BriefItem, lines: readonly string[] | undefined, searched: Searched = () => undefined): { verdict: 'confirmed' | 'not-confirmed'; reason: string } {
   if (item.removed) return { verdict: 'not-confirmed', reason: `${item.path}:${item.line} is a line the change removed: there is nothing at the head to confirm.` };
   if (!lines || lines.length === 0) return { verdict: 'not-confirmed', reason: `${item.path} could not be read at the head.` };
   const language = languageOf(item.path);
@@ -68,20 +82,38 @@ export function judge(item: BriefItem, lines: readonly string[] | undefined): { 
     const rule = PRECISE_RULES.find((candidate) => candidate.category === (item.category as Category) && candidate.applies({ lines, lineNumber, text, language, tainted }));
     if (rule) return { verdict: 'confirmed', reason: `${item.path}:${lineNumber} shows it: ${rule.title.toLowerCase()} (rule ${rule.id}).` };
   }
+  const declared = language === 'other' ? undefined : judgeDeclaration(item, lines, language, searched);
+  if (declared) return declared;
   const shown = lines[item.line - 1]?.trim().slice(0, 80) ?? '(past the end of the file)';
   return { verdict: 'not-confirmed', reason: `${item.path}:${item.line} (\`${shown}\`) does not show a ${item.category} problem: no precise rule applies to its lines.` };
 }
 
+/** The searches a tests finding on a source file needs before it can be judged (the function's calls in tests). */
+function searchesWanted(items: readonly BriefItem[], read: ReadonlyMap<string, string[]>): string[] {
+  const patterns = items.flatMap((item) => {
+    const lines = read.get(item.path);
+    const language = languageOf(item.path);
+    if (item.category !== 'tests' || item.removed || !lines || language === 'other') return [];
+    const name = untestedFunctionAt(item.path, lines, language, item.startLine, item.line);
+    return name === undefined ? [] : [callPattern(name)];
+  });
+  return [...new Set(patterns)];
+}
+
 /**
- * The validator's brain: turn 1 reads every file the findings point at (head side), turn 2 submits one verdict per
- * finding of the brief.
+ * The validator's brain: turn 1 reads every file the findings point at (head side); when a tests finding says a
+ * function has no test, turn 2 searches for its calls; the last turn submits one verdict per finding of the brief.
  */
 export function heuristicValidator(request: MessagesRequest): ScriptedReply {
   const items = briefItems(textOf(request.messages[0]?.content ?? ''));
-  const read = filesRead(request);
+  const exchanges = toolExchanges(request);
+  const read = filesRead(exchanges);
   const firstTurn = !request.messages.some((message) => message.role === 'assistant');
   const wanted = [...new Set(items.filter((item) => !item.removed).map((item) => item.path))];
   if (firstTurn && wanted.length > 0) return { content: wanted.map((path) => toolUse('read_file', { path })), stop_reason: 'tool_use' };
-  const verdicts = items.map((item) => ({ id: item.id, ...judge(item, read.get(item.path)) }));
+  const searches = searchesWanted(items, read);
+  if (searches.length > 0 && !exchanges.some((exchange) => exchange.name === 'search_code')) return { content: searches.map((pattern) => toolUse('search_code', { pattern })), stop_reason: 'tool_use' };
+  const searched: Searched = (pattern) => outputOf(exchanges, 'search_code', 'pattern', pattern);
+  const verdicts = items.map((item) => ({ id: item.id, ...judge(item, read.get(item.path), searched) }));
   return { content: [toolUse(VALIDATOR_SUBMIT_TOOL, { verdicts })], stop_reason: 'tool_use' };
 }
