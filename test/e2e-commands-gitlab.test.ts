@@ -14,7 +14,7 @@ import { answererRequests, answerReply, appFinding, briefOf, gitlabNoteDelivery,
 import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { fixturesAvailable, loadFixture } from './helpers/fixtures.js';
 import { eventually, type Stack } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { APP_FEATURE, TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { liveParts } from './helpers/markdown-check.js';
 import { newCommitsDelivery } from './helpers/new-commits-delivery.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
@@ -73,10 +73,7 @@ describe('GitLab commands in comments, end to end', { skip: fixturesAvailable('g
   }
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     world = await startFixtureWorld(repo.dir, { vars: { FORGEBOT_GITLAB_USER_ID: String(FORGEBOT_ID) } });
     ({ env, gitlab, model, stack } = world);
     assert.equal(gitlab.state.botUser.id, FORGEBOT_ID);

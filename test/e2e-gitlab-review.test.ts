@@ -12,10 +12,9 @@ import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually, statusAfterReviewOf, type Stack } from './helpers/forgebot-stack.js';
 import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { APP_FEATURE, TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
-import { auditActivityInterceptor } from '../src/audit/audit-interceptor.js';
-import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/audit-database.js';
+import { closeAdmin, createTestDatabase, type TestDatabase, stackAudit } from './helpers/audit-database.js';
 
 // The real fixture names project 1 "gitlabhq/gitlab-test", MR !1, ms-viewport → master.
 const open = loadFixture('gitlab', 'merge_request--open');
@@ -55,13 +54,10 @@ describe('GitLab merge request review, end to end', () => {
   }
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     auditDb = await createTestDatabase();
     const store = auditDb.openStore();
-    world = await startFixtureWorld(repo.dir, { stackOptions: { audit: { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() } } });
+    world = await startFixtureWorld(repo.dir, { stackOptions: { audit: stackAudit(store) } });
     ({ env, gitlab, model, stack } = world);
   });
   after(async () => {

@@ -5,7 +5,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { auditActivityInterceptor } from '../src/audit/audit-interceptor.js';
 import type { AuditStore } from '../src/audit/audit-store.js';
 import type { Learning } from '../src/audit/memory/review-memory-store.js';
 import { SUMMARY_MARKER } from '../src/domain/render.js';
@@ -13,12 +12,12 @@ import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import type { FakeNote } from '../src/fakes/gitlab/state.js';
 import { statusQuery } from '../src/workflows/definitions.js';
-import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/audit-database.js';
+import { closeAdmin, createTestDatabase, type TestDatabase, stackAudit } from './helpers/audit-database.js';
 import { briefOf, gitlabNoteDelivery, reviewReply } from './helpers/command-e2e.js';
 import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { fixturesAvailable, loadFixture } from './helpers/fixtures.js';
 import { eventually, type Stack } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { liveParts } from './helpers/markdown-check.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
 
@@ -66,16 +65,13 @@ describe('/claude learn on GitLab, end to end', { skip: fixturesAvailable('gitla
   }
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     auditDb = await createTestDatabase();
     const store = auditDb.openStore();
     reads = auditDb.openStore();
     world = await startFixtureWorld(repo.dir, {
       vars: { FORGEBOT_GITLAB_USER_ID: String(FORGEBOT_ID) },
-      stackOptions: { audit: { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() } },
+      stackOptions: { audit: stackAudit(store) },
     });
     ({ env, gitlab, model, stack } = world);
     const member = (username: string, level: 30 | 40): Person => ({ id: gitlab.setMember({ projectId: 1 }, username, level).user.id, username });

@@ -26,7 +26,7 @@ import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/aud
 import { E2E_GITLAB_TOKEN, E2E_MODEL_KEY } from './helpers/e2e-world.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { eventually } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { samplesOf, scrape, valueOf, type Sample } from './helpers/prometheus-text.js';
 import { connectRedis } from './helpers/redis.js';
 import { startTemporal, unique } from './helpers/temporal.js';
@@ -55,10 +55,7 @@ describe("the workers' metrics endpoints after a review end to end (worker proce
     await registerSearchAttributes(env.connection, 'default');
     redis = await connectRedis();
     database = await createTestDatabase();
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     gitlab = new FakeGitLab({ token: E2E_GITLAB_TOKEN });
     await gitlab.start();
     gitlab.addProject({ id: 1, pathWithNamespace: REPOSITORY, repoDir: repo.dir });

@@ -7,7 +7,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { auditActivityInterceptor } from '../src/audit/audit-interceptor.js';
 import { findingFingerprint, SUMMARY_MARKER } from '../src/domain/render.js';
 import type { FakeAnthropic } from '../src/fakes/anthropic/fake-anthropic.js';
 import { textOf } from '../src/fakes/anthropic/messages.js';
@@ -15,7 +14,7 @@ import { specialistOf, toolNamesOf } from '../src/fakes/anthropic/specialist-bra
 import type { FakeGitLab } from '../src/fakes/gitlab/fake-gitlab.js';
 import { workerRegistry } from '../src/workers/metrics/forgebot-metrics.js';
 import { statusQuery } from '../src/workflows/definitions.js';
-import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/audit-database.js';
+import { closeAdmin, createTestDatabase, type TestDatabase, stackAudit } from './helpers/audit-database.js';
 import { gitlabNoteDelivery } from './helpers/command-e2e.js';
 import { E2E_GITLAB_TOKEN, startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { forgebotCommand } from './helpers/forgebot-command.js';
@@ -114,7 +113,7 @@ describe('specialist reviews and review memory on GitLab, end to end', () => {
     world = await startFixtureWorld(repo.dir, {
       vars: { FORGEBOT_GITLAB_USER_ID: String(FORGEBOT_ID) },
       brain: specialistBrain(script),
-      stackOptions: { audit: { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() } },
+      stackOptions: { audit: stackAudit(store) },
     });
     ({ env, gitlab, model, stack } = world);
     developer = { id: gitlab.setMember({ projectId: 1 }, 'dev', 30).user.id, username: 'dev' };

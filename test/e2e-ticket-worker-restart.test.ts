@@ -6,11 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import proto from '@temporalio/proto';
-import { auditActivityInterceptor } from '../src/audit/audit-interceptor.js';
 import { decideAtGate } from '../src/cli/commands/decide.js';
 import { subjectKey } from '../src/domain/subject-ref.js';
 import { killRunnersOf, runnerPids, startLocalAgentWorker, stopAgentWorkers } from './helpers/agent-worker-kills.js';
-import { closeAdmin, createTestDatabase, type TestDatabase } from './helpers/audit-database.js';
+import { closeAdmin, createTestDatabase, type TestDatabase, stackAudit } from './helpers/audit-database.js';
 import { CART_FIX, CART_PATH, SPARSE_TEST, SPARSE_TEST_PATH } from './helpers/buggy-project.js';
 import { fixturesAvailable } from './helpers/fixtures.js';
 import { eventually } from './helpers/forgebot-stack.js';
@@ -43,7 +42,7 @@ describe('Jira ticket: the agent-worker killed -9 during the implementation', { 
     const store = auditDb.openStore();
     world = await startTicketWorld({
       vars: { AGENT_HEARTBEAT_TIMEOUT_SECONDS: String(HEARTBEAT_TIMEOUT_SECONDS) },
-      stackOptions: { agentWorker: false, audit: { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() } },
+      stackOptions: { agentWorker: false, audit: stackAudit(store) },
     });
   });
   after(async () => {

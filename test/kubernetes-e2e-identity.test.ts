@@ -13,7 +13,7 @@ import { statusQuery } from '../src/workflows/definitions.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually, statusAfterReviewOf } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { APP_FEATURE, TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { RUNNER_IMAGE, startKubernetes, type KubeWorld } from './helpers/kubernetes.js';
 import { newCommitsDelivery } from './helpers/new-commits-delivery.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
@@ -61,10 +61,7 @@ describe('Kubernetes Job identity end to end (finished Jobs kept for 600 s)', ()
   }
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     kube = await startKubernetes();
     world = await startFixtureWorld(repo.dir, {
       vars: { SANDBOX: 'kubernetes', KUBECONFIG: kube.kubeconfigPath, RUNNER_IMAGE, RUNNER_JOB_TTL_SECONDS: '600', REVIEWS_PER_RUN: '2' },

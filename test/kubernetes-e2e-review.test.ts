@@ -8,7 +8,7 @@ import { toolUse, type ScriptedReply } from '../src/fakes/anthropic/messages.js'
 import { loadFixture } from './helpers/fixtures.js';
 import { startFixtureWorld, type World } from './helpers/e2e-world.js';
 import { eventually, statusAfterReviewOf } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { APP_FEATURE, TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { RUNNER_IMAGE, startKubernetes, type KubeWorld } from './helpers/kubernetes.js';
 import { startAgentWorkerProcess, type AgentWorkerProcess } from './helpers/kubernetes-agent-worker.js';
 import { newCommitsDelivery } from './helpers/new-commits-delivery.js';
@@ -57,10 +57,7 @@ describe('GitLab review end to end with SANDBOX=kubernetes', () => {
   }
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     kube = await startKubernetes();
     world = await startFixtureWorld(repo.dir, {
       stackOptions: { agentWorker: false },

@@ -18,7 +18,7 @@ import { E2E_GITLAB_TOKEN, E2E_MODEL_KEY } from './helpers/e2e-world.js';
 import { loadFixture } from './helpers/fixtures.js';
 import type { MutablePayload } from './helpers/gitlab-payload.js';
 import { eventually, startForgebot, type Stack } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { startTemporal } from './helpers/temporal.js';
 import { freePort } from './helpers/webhook-outbox.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
@@ -34,10 +34,7 @@ describe('Redis down, end to end', () => {
   let stack: Stack;
 
   before(async () => {
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     env = await startTemporal();
     await registerSearchAttributes(env.connection, 'default');
     gitlab = new FakeGitLab({ token: E2E_GITLAB_TOKEN });

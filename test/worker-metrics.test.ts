@@ -35,7 +35,7 @@ import { decideUpdate, SENTRY_FIX_WORKFLOW_TYPE, sentryTriggerSignal } from '../
 import { E2E_GITLAB_TOKEN, E2E_MODEL_KEY } from './helpers/e2e-world.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { eventually, startForgebot, type Stack } from './helpers/forgebot-stack.js';
-import { APP_BASE, APP_FEATURE, TestRepo } from './helpers/git-repo.js';
+import { TestRepo, createFixtureRepo } from './helpers/git-repo.js';
 import { connectRedis } from './helpers/redis.js';
 import { temporalCliPath, unique } from './helpers/temporal.js';
 import { deliver, TEST_SECRET } from './helpers/webhook-server.js';
@@ -87,10 +87,7 @@ describe('worker metrics endpoint', () => {
     await registerSearchAttributes(env.connection, 'default');
     samplers = metrics.startSamplers(env.connection, 3_600_000);
     redis = await connectRedis();
-    repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
-    await repo.branch('ms-viewport');
-    await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
-    await repo.checkout('master');
+    repo = await createFixtureRepo();
     gitlab = new FakeGitLab({ token: E2E_GITLAB_TOKEN });
     await gitlab.start();
     gitlab.addProject({ id: 1, pathWithNamespace: REPOSITORY, repoDir: repo.dir });

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import type { AuditStore } from '../../src/audit/audit-store.js';
+import { auditActivityInterceptor } from '../../src/audit/audit-interceptor.js';
+import type { WorkerAudit } from '../../src/audit/wiring.js';
 
 /** TEST_DATABASE_URL when set; else the local server as user postgres, then root (trust auth), as the claim tests do. */
 const candidates = process.env.TEST_DATABASE_URL ? [process.env.TEST_DATABASE_URL] : ['postgres://postgres@127.0.0.1:5432/postgres', 'postgres://root@127.0.0.1:5432/postgres'];
@@ -67,4 +69,9 @@ export async function closeAdmin(): Promise<void> {
   const connection = admin;
   admin = undefined;
   if (connection) await (await connection.catch(() => undefined))?.client.end();
+}
+
+/** A stack's audit wiring on `store` (the workers' interceptor writes there; the stack closes the store when it stops). */
+export function stackAudit(store: AuditStore): WorkerAudit {
+  return { store, interceptor: auditActivityInterceptor({ store, model: 'e2e-model' }), close: () => store.close() };
 }

@@ -59,6 +59,18 @@ export const APP_BASE = ['const a = 1;', 'const b = 2;', 'function add(x, y) {',
  */
 export const APP_FEATURE = ['const a = 1;', 'function add(x, y) {', '  return x - y;', '}', 'const c = 3;', 'const d = 4;', 'export { a, b, c, add };', ''].join('\n');
 
+/**
+ * The repository behind the GitLab fixtures' project and merge request (`gitlabhq/gitlab-test` !1): `master` with
+ * src/app.ts (APP_BASE) and a README, and `ms-viewport` one commit ahead with APP_FEATURE; `master` checked out.
+ */
+export async function createFixtureRepo(): Promise<TestRepo> {
+  const repo = await TestRepo.create({ 'src/app.ts': APP_BASE, 'README.md': '# gitlab-test\n' }, 'master');
+  await repo.branch('ms-viewport');
+  await repo.commit({ 'src/app.ts': APP_FEATURE }, 'feature');
+  await repo.checkout('master');
+  return repo;
+}
+
 /** Lines of src/app.ts in the feature diff, by kind (see APP_FEATURE). */
 export const APP_LINES = {
   /** `  return x - y;`: the new side of a modified line. */
