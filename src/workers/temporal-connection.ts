@@ -1,26 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { Config } from '../config.js';
+import { connectionOptions, type TemporalConfig } from './temporal-client.js';
 import { temporalUnreachable } from './temporal-unreachable.js';
 
 export { TemporalUnreachableError } from './temporal-unreachable.js';
-
-type TemporalConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS'>;
+export { lazyTemporalClient } from './temporal-client.js';
 
 /**
  * How long a connection at start may take. A person at a terminal (`forgebot reviews list`) should hear within seconds
  * that Temporal is not there; a worker that cannot connect exits and is restarted by its orchestrator.
  */
 export const CONNECT_DEADLINE_MS = 3_000;
-
-function connectionOptions(config: TemporalConfig) {
-  return {
-    address: config.TEMPORAL_ADDRESS,
-    // An API key (Temporal Cloud) implies TLS.
-    ...(config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? { tls: true } : {}),
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
-  };
-}
 
 /** A client for starting, signalling and querying workflows; TemporalUnreachableError when none answers in time. */
 export async function connectTemporalClient(config: TemporalConfig, deadlineMs = CONNECT_DEADLINE_MS): Promise<Client> {
@@ -30,12 +20,6 @@ export async function connectTemporalClient(config: TemporalConfig, deadlineMs =
   } catch (error) {
     throw await temporalUnreachable(config, error, deadlineMs);
   }
-}
-
-/** A client that connects on first use: the webhook server starts (and reports not-ready) while Temporal is down. */
-export function lazyTemporalClient(config: TemporalConfig): Client {
-  const connection = Connection.lazy({ ...connectionOptions(config), connectTimeout: '5s' });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
 /** The native connection that workers poll with; TemporalUnreachableError when none answers in time. */

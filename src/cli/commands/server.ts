@@ -2,8 +2,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { startWebhookServer } from '../../webhooks/server.js';
-import { createTemporalWorkflowStarter } from '../../webhooks/temporal-workflow-starter.js';
-import { lazyTemporalClient } from '../../workers/temporal-connection.js';
+import { startThreadStarter } from '../../webhooks/starter-thread/thread-starter.js';
 import { onShutdown } from '../process-lifecycle.js';
 
 export interface RunningServer {
@@ -17,15 +16,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // one tick leave in one socket write (webhooks/outbox/outbox.ts `reserve`).
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true, enableAutoPipelining: true });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
-  const client = lazyTemporalClient(config);
-  const starter = createTemporalWorkflowStarter(client, { taskQueues: { main: config.TEMPORAL_TASK_QUEUE } });
-  const server = await startWebhookServer({ config, redis, starter, logger });
+  // Temporal's client in a thread of its own: its work and garbage never hold up an acknowledgement.
+  const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS, TEMPORAL_API_KEY } = config;
+  const temporal = startThreadStarter({ temporal: { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS, ...(TEMPORAL_API_KEY ? { TEMPORAL_API_KEY } : {}) }, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger);
+  const server = await startWebhookServer({ config, redis, starter: temporal.starter, logger });
   logger.info({ url: server.url }, 'webhook server listening');
   return {
     url: server.url,
     async close() {
       await server.close();
-      await Promise.allSettled([redis.quit(), client.connection.close()]);
+      await Promise.allSettled([redis.quit(), temporal.close()]);
     },
   };
 }

@@ -29,7 +29,7 @@ export interface OutboxDrainer {
 const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
 
 /** A timeout, or a gRPC failure (the Temporal client wraps it as `cause`) that says "later", not "never". */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof TimeoutError) return true;
   for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 3; cause = cause.cause, depth++) {
     const code: unknown = 'code' in cause ? cause.code : undefined;
