@@ -46,8 +46,10 @@ async function fetchHistoryPaged(client: Client, workflowId: string, runId: stri
       ...(nextPageToken ? { nextPageToken } : {}),
       ...(pageSize ? { maximumPageSize: pageSize } : {}),
     });
-    events.push(...(response.history?.events ?? []));
-    onPage(events.length);
+    const page = response.history?.events ?? [];
+    events.push(...page);
+    // The server may end with an empty page that still carries a token: nothing new to tell.
+    if (page.length > 0) onPage(events.length);
     if (!response.nextPageToken || response.nextPageToken.length === 0) break;
     nextPageToken = response.nextPageToken;
   }
